@@ -1,0 +1,95 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'msk-clickhouse-pipeline',
+  description: 'AWS CDK constructs for Amazon MSK → MSK Connect → ClickHouse pipelines and Aurora MySQL CDC with Debezium: private networking, a hardened MSK cluster, least-privilege connector roles and a secret-safe ClickHouse sink.',
+  author: 'Platform Team',
+  authorAddress: 'platform@example.com',
+  repositoryUrl: 'https://github.com/example/msk-clickhouse-pipeline.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk', 'msk', 'kafka', 'msk-connect', 'clickhouse', 'debezium', 'aurora'],
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // Library source in lib/, compiled output in dist/ (never inside lib/).
+  srcdir: 'lib',
+  libdir: 'dist',
+  entrypoint: 'dist/index.js',
+  artifactsDirectory: 'dist-pkg',
+
+  sampleCode: false,
+  github: false,
+  release: false,
+  docgen: true,
+
+  jestOptions: {
+    // The default test task would rewrite snapshots (`jest --updateSnapshot`); CI must compare them instead.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    junitReporting: false,
+    coverageText: false,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      // Coverage instrumentation roughly doubles the run time of synth-heavy tests; `npm run test:coverage` has it.
+      collectCoverage: false,
+    },
+  },
+
+  devDeps: [
+    // jsii bundles its own compiler; ts-jest and typescript-eslint need a 5.x TypeScript.
+    'typescript@~5.9.3',
+    '@types/node@^20',
+    'aws-cdk@^2.1148.1',
+    'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+  ],
+
+  gitignore: ['cdk.out', '/dist-pkg/', '.jsii.tabl.json', '/test-reports/', '/.bench/'],
+  npmignoreEnabled: true,
+});
+
+// `npm ci` rejects this registry's lockfiles (unrs-resolver platform bindings are missing here);
+// `npm install` honours the committed lockfile and works.
+project.jest?.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
+
+project.tasks.tryFind('install:ci')?.reset('npm install --no-audit --no-fund');
+
+// The example CDK app lives in bin/: type-checked and linted with the rest, but not part of the jsii package.
+new JsonFile(project, 'bin/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+  },
+});
+project.eslint?.addLintPattern('bin');
+project.eslint?.allowDevDeps('bin/**');
+project.eslint?.allowDevDeps('test/**');
+project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/docs/', '/.ci/', '/scripts/');
+
+// ts-jest transpiles test files one by one (isolatedModules) for speed; one tsc pass type-checks tests and bin/.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests and the example app (the library itself is checked by jsii)',
+  steps: [{ exec: 'tsc --noEmit -p test/tsconfig.json' }, { exec: 'tsc --noEmit -p bin/tsconfig.json' }],
+});
+project.testTask.prependSpawn(typecheck);
+project.addTask('test:coverage', {
+  description: 'Run the tests with coverage',
+  steps: [{ exec: 'jest --passWithNoTests --coverage' }],
+});
+
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --prefer-ts-exts --transpile-only bin/app.ts',
+    watch: { include: ['bin/**', 'lib/**'] },
+    context: {
+      // CloudFormation Validate (bundled with aws-cdk-lib) runs on every synth; its findings fail the synth.
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+    },
+  },
+});
+
+project.synth();

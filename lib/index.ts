@@ -1,0 +1,1 @@
+export * from './private-subnet-with-nat';

@@ -1,0 +1,41 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** Namespace of the cfn-guard validator's rules in `Validations.of(...).acknowledge()` ids. */
+export const GUARD = 'cdk-validator-cfnguard';
+
+interface Acknowledged {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * Acknowledges one rule's finding on one resource, with the reason a reviewer reads.
+ *
+ * `id` is a cdk-nag rule id (`AwsSolutions-IAM5[Resource::...]`) or a validator rule as `<plugin>::<rule>`
+ * (`cdk-validator-cfnguard::lambda_inside_vpc_check`). The acknowledgement is recorded with
+ * `Validations.of(resource)` — honoured by cdk-nag 3, the cfn-guard validator and CloudFormation Validate — on the
+ * resource itself, never on a parent, so it cannot hide the same finding on anything else.
+ *
+ * The reason is also written into the template, where reviewers and tools read it: `Metadata.acknowledged_rules`
+ * for every rule, `Metadata.cdk_nag.rules_to_suppress` for cdk-nag rules and `Metadata.guard.SuppressedRules` (cfn-guard's
+ * own suppression list) for Guard rules.
+ */
+export function acknowledge(resource: IConstruct, id: string, reason: string): void {
+  const target = resource instanceof CfnResource ? resource : resource.node.defaultChild;
+  if (!(target instanceof CfnResource)) {
+    throw new Error(`cannot acknowledge '${id}' on '${resource.node.path}': it is not a CloudFormation resource`);
+  }
+  Validations.of(target).acknowledge({ id, reason });
+
+  const all = (target.getMetadata('acknowledged_rules') as Acknowledged[] | undefined) ?? [];
+  target.addMetadata('acknowledged_rules', [...all, { id, reason }]);
+  const [namespace, rule] = id.includes('::') ? id.split('::') : [undefined, id];
+  if (namespace === undefined) {
+    const nag = (target.getMetadata('cdk_nag') as { rules_to_suppress: Acknowledged[] } | undefined)?.rules_to_suppress ?? [];
+    target.addMetadata('cdk_nag', { rules_to_suppress: [...nag, { id, reason }] });
+  } else if (namespace === GUARD) {
+    const guard = (target.getMetadata('guard') as { SuppressedRules: string[] } | undefined)?.SuppressedRules ?? [];
+    target.addMetadata('guard', { SuppressedRules: [...guard, rule] });
+  }
+}

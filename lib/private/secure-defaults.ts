@@ -1,0 +1,73 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * Secure, durable defaults shared by every construct of the library: customer-managed keys with rotation,
+ * encrypted and retained log groups.
+ */
+
+/** Log retention used when a construct's `logRetention` prop is not set: the 365 days Control Tower asks for. */
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** Creates a customer-managed key with rotation on, retained (unless told otherwise) when the stack is deleted. */
+export function createKey(scope: Construct, id: string, description: string, removalPolicy?: RemovalPolicy): kms.Key {
+  const key = new kms.Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
+    pendingWindow: Duration.days(30),
+  });
+  // Grants on this key may be created only by AWS services acting for a resource (MSK, CloudWatch Logs, ...),
+  // never handed out directly by a principal (Control Tower CT.KMS.PR.3).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}
+
+/**
+ * Lets CloudWatch Logs use `key` for log groups of this account and region only: the service principal is
+ * conditioned on `kms:EncryptionContext:aws:logs:arn`, so no other account's log group can use the key.
+ */
+export function allowCloudWatchLogs(key: kms.IKey): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsOfThisAccount',
+    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+    },
+  }));
+}
+
+/** Options of {@link createLogGroup}. */
+export interface SecureLogGroupOptions {
+  readonly encryptionKey?: kms.IKey;
+  readonly retention?: logs.RetentionDays;
+  readonly removalPolicy?: RemovalPolicy;
+  readonly keyDescription: string;
+}
+
+/**
+ * Creates a KMS-encrypted log group with explicit retention, retained by default. When no key is given a
+ * customer-managed key is created next to it (id `${id}Key`); CloudWatch Logs is allowed to use the key.
+ */
+export function createLogGroup(scope: Construct, id: string, options: SecureLogGroupOptions): logs.LogGroup {
+  const key = options.encryptionKey ?? createKey(scope, `${id}Key`, options.keyDescription, options.removalPolicy);
+  // A no-op for imported keys, whose policy their owner manages.
+  allowCloudWatchLogs(key);
+  return new logs.LogGroup(scope, id, {
+    encryptionKey: key,
+    retention: options.retention ?? DEFAULT_LOG_RETENTION,
+    removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+}
