@@ -1,0 +1,80 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledge, GUARD } from './acknowledge';
+import { createLogGroup } from './secure-defaults';
+
+const SINGLETON_ID = 'MskBootstrapBrokersLookup';
+
+/**
+ * What every bootstrap-broker lookup of a stack shares: the role and log group of CDK's `AwsCustomResource`
+ * handler, which is itself one function per stack. The role's only permissions are a customer-managed policy.
+ */
+class BootstrapBrokersLookupShared extends Construct {
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.logGroup = createLogGroup(this, 'Logs', { keyDescription: 'Encrypts the logs of the MSK bootstrap-broker lookup' });
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Reads MSK bootstrap brokers for CloudFormation (AwsCustomResource handler)',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'kafka:GetBootstrapBrokers and the lookup\'s own log group',
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ],
+    });
+    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
+      'kafka:GetBootstrapBrokers has no IAM resource type, so it cannot be scoped to a cluster ARN; it returns broker host names only.');
+  }
+}
+
+/** Findings on CDK's `AwsCustomResource` handler (one per stack) that do not apply to a deploy-time lookup. */
+function acknowledgeHandler(stack: Stack): void {
+  const fn = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`)?.node.defaultChild;
+  if (!fn || fn.node.metadata.some((m) => m.type === 'acknowledged_rules')) {
+    return;
+  }
+  const inVpc = 'The handler calls only the MSK control-plane API (kafka:GetBootstrapBrokers) and is invoked only by CloudFormation during deployments; running it in the VPC would add network interfaces and EC2 permissions without shrinking what it can reach.';
+  const concurrency = 'Invoked only by CloudFormation, once per deployment of a lookup; a reserved concurrency would only take capacity from the account pool.';
+  const dlq = 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.';
+  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+    acknowledge(fn, `${pack}-LambdaConcurrency`, concurrency);
+    acknowledge(fn, `${pack}-LambdaDLQ`, dlq);
+  }
+  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    acknowledge(fn, `${pack}-LambdaInsideVPC`, inVpc);
+  }
+  acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, inVpc);
+}
+
+/**
+ * Reads a cluster's bootstrap broker strings at deploy time (`kafka:GetBootstrapBrokers`): no AWS call at synth.
+ * Returns the lookup; read fields with `getResponseField('BootstrapBrokerStringSaslIam')` etc.
+ */
+export function bootstrapBrokersLookup(scope: Construct, id: string, clusterArn: string, fields: string[]): cr.AwsCustomResource {
+  const stack = Stack.of(scope);
+  const shared = (stack.node.tryFindChild(SINGLETON_ID) as BootstrapBrokersLookupShared | undefined)
+    ?? new BootstrapBrokersLookupShared(stack, SINGLETON_ID);
+  const lookup = new cr.AwsCustomResource(scope, id, {
+    onUpdate: {
+      service: 'Kafka',
+      action: 'getBootstrapBrokers',
+      parameters: { ClusterArn: clusterArn },
+      physicalResourceId: cr.PhysicalResourceId.of(`${clusterArn}/bootstrap-brokers`),
+      outputPaths: fields,
+    },
+    role: shared.role,
+    installLatestAwsSdk: false,
+    logGroup: shared.logGroup,
+  });
+  acknowledgeHandler(stack);
+  return lookup;
+}

@@ -1,0 +1,434 @@
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskTopic, PrivateSubnetWithNat } from '../lib';
+import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
+
+function setup(props: Partial<MskClusterProps> = {}, networkProps = {}) {
+  const stack = new Stack(testApp(), 'S');
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, ...networkProps });
+  const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, ...props });
+  return { stack, network, cluster, template: () => Template.fromStack(stack) };
+}
+
+function decodedConfiguration(template: Template): string {
+  const config = Object.values(template.findResources('AWS::MSK::Configuration'))[0];
+  return config.Properties.ServerProperties;
+}
+
+describe('encryption and authentication', () => {
+  test('TLS client-broker and in-cluster, CMK at rest, IAM on, unauthenticated off — all explicit', () => {
+    const { template } = setup();
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      EncryptionInfo: {
+        EncryptionAtRest: { DataVolumeKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterKey'), 'Arn'] } },
+        EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true },
+      },
+      ClientAuthentication: {
+        Sasl: { Iam: { Enabled: true }, Scram: { Enabled: false } },
+        Tls: { Enabled: false },
+        Unauthenticated: { Enabled: false },
+      },
+    });
+    template().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('data volumes') });
+  });
+
+  test('SASL/SCRAM and mutual TLS can be added; TLS in transit stays on', () => {
+    const { stack, network } = setup();
+    const ca = acmpca.CertificateAuthority.fromCertificateAuthorityArn(stack, 'Ca', 'arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/0a1b2c3d-0000-1111-2222-333344445555');
+    const cluster = new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, clientAuthentication: { iam: true, scram: true, tlsCertificateAuthorities: [ca] } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::MSK::Cluster', {
+      ClusterName: cluster.clusterName,
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      ClientAuthentication: {
+        Sasl: { Iam: { Enabled: true }, Scram: { Enabled: true } },
+        Tls: { Enabled: true, CertificateAuthorityArnList: [ca.certificateAuthorityArn] },
+      },
+    });
+    expect(cluster.scramAuthenticationEnabled).toBe(true);
+    expect(cluster.tlsAuthenticationEnabled).toBe(true);
+  });
+
+  test('a given key is used as is', () => {
+    const { stack, network } = setup();
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+    new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, encryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::MSK::Cluster', {
+      EncryptionInfo: { EncryptionAtRest: { DataVolumeKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('MyKey'), 'Arn'] } } },
+    });
+  });
+});
+
+describe('placement and brokers', () => {
+  test('one broker per private subnet of three AZs, on a current KRaft version and Graviton instances', () => {
+    const { template, cluster } = setup();
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      KafkaVersion: '3.9.x.kraft',
+      NumberOfBrokerNodes: 3,
+      BrokerNodeGroupInfo: { InstanceType: 'kafka.m7g.large', ClientSubnets: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('PrivateSubnet1') })]), StorageInfo: { EBSStorageInfo: { VolumeSize: 1000 } } },
+    });
+    expect(cluster.kafkaVersion.isKraft).toBe(true);
+  });
+
+  test('six brokers over three AZs', () => {
+    const { template } = setup({ brokerCount: 6, kafkaVersion: KafkaVersion.V3_8_X });
+    template().hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 6, KafkaVersion: '3.8.x' });
+  });
+
+  test('alarms over more than 10 brokers are split in groups of 10 (CloudWatch\'s limit per alarm)', () => {
+    const { cluster, template } = setup({ brokerCount: 12 });
+    expect(cluster.alarms.map((a) => a.node.id)).toEqual([
+      'DiskUsedAlarm', 'DiskUsedAlarm2', 'CpuAlarm', 'CpuAlarm2', 'UnderReplicatedPartitionsAlarm', 'UnderReplicatedPartitionsAlarm2', 'OfflinePartitionsAlarm',
+    ]);
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([b11, b12])' })]) });
+  });
+
+  test('the security group has no ingress until a client is allowed, and then only the IAM port', () => {
+    const { stack, network, cluster } = setup();
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc: network.vpc, allowAllOutbound: false });
+    cluster.connections.allowDefaultPortFrom(client, 'client to brokers');
+    const t = Template.fromStack(stack);
+    const sg = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MSK brokers') } }))[0];
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    // CDK's marker rule for "no egress at all".
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Client'), 'GroupId'] } });
+    t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+  });
+
+  test('Express brokers carry no storage settings', () => {
+    const { template, cluster } = setup({ instanceType: 'express.m7g.large' });
+    const c = Object.values(template().findResources('AWS::MSK::Cluster'))[0];
+    expect(c.Properties.BrokerNodeGroupInfo.StorageInfo).toBeUndefined();
+    expect(cluster.isExpress).toBe(true);
+  });
+
+  test('a two-AZ cluster lowers replication to what two brokers can keep', () => {
+    const { template, cluster } = setup({}, { availabilityZoneCount: 2 });
+    expect(decodedConfiguration(template())).toBe([
+      'auto.create.topics.enable=false', 'default.replication.factor=2', 'min.insync.replicas=1', 'unclean.leader.election.enable=false',
+    ].join('\n'));
+    expect(cluster.brokerCount).toBe(2);
+  });
+});
+
+describe('broker configuration', () => {
+  test('durable defaults: no unclean election, RF 3, min ISR 2, no auto-created topics', () => {
+    const { template } = setup();
+    expect(decodedConfiguration(template())).toBe([
+      'auto.create.topics.enable=false', 'default.replication.factor=3', 'min.insync.replicas=2', 'unclean.leader.election.enable=false',
+    ].join('\n'));
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      ConfigurationInfo: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Configuration'), 'Arn'] }, Revision: { 'Fn::GetAtt': [Match.stringLikeRegexp('Configuration'), 'LatestRevision.Revision'] } },
+    });
+  });
+
+  test('user settings are added to the durable ones', () => {
+    const { template } = setup({ serverProperties: { 'log.retention.hours': '72', 'num.partitions': '6' } });
+    expect(decodedConfiguration(template())).toContain('log.retention.hours=72\nnum.partitions=6');
+    expect(decodedConfiguration(template())).toContain('unclean.leader.election.enable=false');
+  });
+});
+
+describe('logs, monitoring and alarms', () => {
+  test('broker logs go to a KMS-encrypted log group kept a year; cluster, keys and log group are retained', () => {
+    const { template } = setup();
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true, LogGroup: { Ref: Match.stringLikeRegexp('ClusterBrokerLogs') } } } },
+      EnhancedMonitoring: 'PER_BROKER',
+    });
+    template().hasResource('AWS::MSK::Cluster', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template().hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
+    for (const key of Object.values(template().findResources('AWS::KMS::Key'))) {
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('removalPolicy DESTROY reaches the cluster', () => {
+    const { template } = setup({ removalPolicy: RemovalPolicy.DESTROY });
+    template().hasResource('AWS::MSK::Cluster', { DeletionPolicy: 'Delete' });
+  });
+
+  test('monitoring level and Prometheus exporters', () => {
+    const { template } = setup({ monitoringLevel: MonitoringLevel.PER_TOPIC_PER_PARTITION, prometheus: { jmxExporter: true, nodeExporter: true } });
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      EnhancedMonitoring: 'PER_TOPIC_PER_PARTITION',
+      OpenMonitoring: { Prometheus: { JmxExporter: { EnabledInBroker: true }, NodeExporter: { EnabledInBroker: true } } },
+    });
+  });
+
+  test('disk alarm fires above 85% on the fullest broker and notifies the alarm topic', () => {
+    const { template, cluster } = setup();
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 85,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'MAX([b1, b2, b3])' }),
+        Match.objectLike({ Id: 'b2', MetricStat: { Metric: { MetricName: 'KafkaDataLogsDiskUsed', Namespace: 'AWS/Kafka', Dimensions: Match.arrayWith([{ Name: 'Broker ID', Value: '2' }]) }, Period: 300, Stat: 'Maximum' } }),
+      ]),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('ClusterAlarmTopic') }],
+    });
+    expect(cluster.alarms).toHaveLength(4);
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'SUM([b1, b2, b3])' })]) });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0, MetricName: 'OfflinePartitionsCount' });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 60, Metrics: Match.arrayWith([Match.objectLike({ Expression: '100 - MIN([b1, b2, b3])' })]) });
+    template().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('a given topic and threshold are used', () => {
+    const { stack, network } = setup();
+    const topic = new sns.Topic(stack, 'Ops');
+    const c = new MskCluster(stack, 'C2', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, alarms: { topic, diskUsedPercent: 70 } });
+    expect(c.alarmTopic).toBe(topic);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 70, AlarmActions: [{ Ref: Match.stringLikeRegexp('Ops') }] });
+  });
+});
+
+describe('storage', () => {
+  test('storage autoscaling tracks utilization up to the maximum and never scales in', () => {
+    const { template } = setup({ volumeSize: 500, storageAutoScaling: { maxVolumeSize: 4000 } });
+    template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'kafka', ScalableDimension: 'kafka:broker-storage:VolumeSize', MinCapacity: 500, MaxCapacity: 4000,
+    });
+    template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, DisableScaleIn: true, PredefinedMetricSpecification: { PredefinedMetricType: 'KafkaBrokerStorageUtilization' } },
+    });
+  });
+
+  test('provisioned throughput on a large enough broker', () => {
+    const { template } = setup({ instanceType: 'kafka.m7g.2xlarge', provisionedThroughput: 250 });
+    template().hasResourceProperties('AWS::MSK::Cluster', {
+      BrokerNodeGroupInfo: { StorageInfo: { EBSStorageInfo: { ProvisionedThroughput: { Enabled: true, VolumeThroughput: 250 } } } },
+    });
+  });
+});
+
+describe('attributes, grants and imports', () => {
+  test('bootstrap brokers are read at deploy time by a custom resource, no synth-time call', () => {
+    const { stack, cluster } = setup();
+    new CfnOutput(stack, 'Brokers', { value: cluster.bootstrapBrokersSaslIam });
+    const t = Template.fromStack(stack);
+    const lookup = Object.values(t.findResources('Custom::AWS'))[0];
+    expect(JSON.stringify(lookup.Properties.Create)).toContain('getBootstrapBrokers');
+    expect(JSON.stringify(lookup.Properties.Create)).toContain('BootstrapBrokerStringSaslIam');
+    t.hasOutput('Brokers', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterBootstrapBrokers'), 'BootstrapBrokerStringSaslIam'] } });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'kafka:GetBootstrapBrokers', Effect: 'Allow', Resource: '*' }]) },
+    });
+  });
+
+  test('no lookup resources exist until a bootstrap attribute is read', () => {
+    const { template } = setup();
+    template().resourceCountIs('Custom::AWS', 0);
+    expect(JSON.stringify(template().toJSON())).not.toContain('GetBootstrapBrokers');
+  });
+
+  test('grantConsume gives exactly the consume actions on topic and group ARNs with the cluster UUID', () => {
+    const { stack, cluster } = setup();
+    const role = new iam.Role(stack, 'Consumer', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    cluster.grantConsume(role, ['orders'], ['billing']);
+    const statements = Template.fromStack(stack).toJSON().Resources;
+    const policy = Object.values(statements as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('Consumer'));
+    const actions = policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action);
+    expect(actions).toEqual([
+      ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+      ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+    ]);
+    const topicArn = JSON.stringify(policy.Properties.PolicyDocument.Statement[1].Resource);
+    expect(topicArn).toContain(':topic/');
+    expect(topicArn).toContain('/orders');
+    expect(topicArn).toContain('"Fn::Split":["/",{"Ref":"Cluster');
+    expect(JSON.stringify(policy.Properties.PolicyDocument.Statement[2].Resource)).toContain(':group/');
+  });
+
+  test('grantProduce adds idempotent writes on the cluster and writes on the topics', () => {
+    const { stack, cluster } = setup();
+    const role = new iam.Role(stack, 'Producer', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    cluster.grantProduce(role, ['orders', 'cdc.*']);
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).find((r) => JSON.stringify(r).includes('Producer'))!;
+    const actions = policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action);
+    expect(actions).toEqual([
+      ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+      ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+    ]);
+    expect(policy.Properties.PolicyDocument.Statement[1].Resource).toHaveLength(2);
+  });
+
+  test('fromClusterAttributes reads the name from the ARN and builds UUID-scoped ARNs', () => {
+    const stack = new Stack(testApp(), 'S');
+    const arn = 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/0a1b2c3d-1111-2222-3333-444455556666-7';
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0a1b2c3d4e5f60718');
+    const cluster = MskCluster.fromClusterAttributes(stack, 'Imported', { clusterArn: arn, bootstrapBrokersSaslIam: 'b-1.prod:9098', securityGroups: [sg] });
+    expect(cluster.clusterName).toBe('prod');
+    expect(stack.resolve(cluster.topicArn('orders'))).toBe('arn:aws:kafka:eu-west-1:111122223333:topic/prod/0a1b2c3d-1111-2222-3333-444455556666-7/orders');
+    expect(stack.resolve(cluster.groupArn('connect-*'))).toBe('arn:aws:kafka:eu-west-1:111122223333:group/prod/0a1b2c3d-1111-2222-3333-444455556666-7/connect-*');
+    expect(cluster.bootstrapBrokersSaslIam).toBe('b-1.prod:9098');
+    expect(cluster.connections.defaultPort?.toString()).toBe('9098');
+  });
+
+  test('fails if an imported cluster is asked for bootstrap brokers it was not given', () => {
+    const stack = new Stack(testApp(), 'S');
+    const cluster = MskCluster.fromClusterArn(stack, 'Imported', 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/uuid-1');
+    expect(() => cluster.bootstrapBrokersSaslIam).toThrow('`bootstrapBrokersSaslIam` was not given to MskCluster.fromClusterAttributes');
+  });
+});
+
+describe('topics', () => {
+  test('a topic is an AWS::MSK::Topic with the cluster RF, base64 JSON settings, retained', () => {
+    const { template, cluster } = setup();
+    const topic = cluster.addTopic('Orders', { topicName: 'orders', partitions: 12, configs: { 'retention.ms': '604800000', 'cleanup.policy': 'delete' } });
+    const t = template();
+    t.hasResource('AWS::MSK::Topic', {
+      Properties: {
+        ClusterArn: { Ref: Match.stringLikeRegexp('Cluster') },
+        TopicName: 'orders',
+        PartitionCount: 12,
+        ReplicationFactor: 3,
+        Configs: Buffer.from(JSON.stringify({ 'retention.ms': '604800000', 'cleanup.policy': 'delete' })).toString('base64'),
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(topic).toBeInstanceOf(MskTopic);
+  });
+});
+
+describe('compliance', () => {
+  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+    const { stack, cluster } = setup({}, { flowLogs: true });
+    cluster.addTopic('Orders', { topicName: 'orders' });
+    new CfnOutput(stack, 'Brokers', { value: cluster.bootstrapBrokersSaslIam });
+    expect(describeFindings(nagFindings(stack))).toEqual([]);
+    expect(describeFindings(validatorFindings(stack))).toEqual([]);
+  });
+
+  test('snapshot', () => {
+    const { template } = setup();
+    expect(template().toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('bad input', () => {
+  test('fails if the broker count is not a multiple of the AZ count', () => {
+    expect(() => setup({ brokerCount: 4 })).toThrow('`brokerCount` must be a positive multiple of the number of availability zones (3), got 4');
+  });
+
+  test('fails with fewer than 2 subnets', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    expect(() => new MskCluster(stack, 'C', { vpc: network.vpc, vpcSubnets: { subnets: [network.privateSubnets[0]] } }))
+      .toThrow('`vpcSubnets` must select 2 or 3 subnets (one per availability zone), got 1');
+  });
+
+  test('fails if the volume size is out of range', () => {
+    expect(() => setup({ volumeSize: 20000 })).toThrow('`volumeSize` must be a whole number between 1 and 16384, got 20000');
+  });
+
+  test('fails if no authentication is enabled', () => {
+    expect(() => setup({ clientAuthentication: { iam: false } })).toThrow('`clientAuthentication` must enable at least one of `iam`, `scram` or `tlsCertificateAuthorities`');
+  });
+
+  test('fails if min.insync.replicas is not below the replication factor', () => {
+    expect(() => setup({ serverProperties: { 'min.insync.replicas': '3' } }))
+      .toThrow("`serverProperties` 'min.insync.replicas' must be at least 1 and below 'default.replication.factor' (3) so writes survive a rolling broker update, got '3'");
+  });
+
+  test('fails if the replication factor exceeds the brokers', () => {
+    expect(() => setup({ serverProperties: { 'default.replication.factor': '4' } }))
+      .toThrow("`serverProperties` 'default.replication.factor' must be a whole number from 1 to the broker count (3), got '4'");
+  });
+
+  test('fails if unclean.leader.election.enable is not a boolean', () => {
+    expect(() => setup({ serverProperties: { 'unclean.leader.election.enable': 'yes' } }))
+      .toThrow("`serverProperties` 'unclean.leader.election.enable' must be 'true' or 'false', got 'yes'");
+  });
+
+  test('fails if a server property value spans lines', () => {
+    expect(() => setup({ serverProperties: { 'log.retention.hours': '1\nfoo=bar' } })).toThrow('`serverProperties` must map property names');
+  });
+
+  test('fails on an unknown monitoring level', () => {
+    expect(() => setup({ monitoringLevel: 'PER_EVERYTHING' as MonitoringLevel }))
+      .toThrow("`monitoringLevel` must be one of 'DEFAULT', 'PER_BROKER', 'PER_TOPIC_PER_BROKER', 'PER_TOPIC_PER_PARTITION', got 'PER_EVERYTHING'");
+  });
+
+  test('fails if Express brokers are given storage settings', () => {
+    expect(() => setup({ instanceType: 'express.m7g.large', volumeSize: 100 }))
+      .toThrow("`volumeSize` is not supported by Express brokers (`instanceType` 'express.m7g.large'), which manage their own storage; got 100");
+  });
+
+  test('fails if Express brokers are given durability overrides', () => {
+    expect(() => setup({ instanceType: 'express.m7g.large', serverProperties: { 'min.insync.replicas': '1' } }))
+      .toThrow("`serverProperties` cannot set 'min.insync.replicas' on Express brokers");
+  });
+
+  test('fails if Express brokers have only two AZs', () => {
+    expect(() => setup({ instanceType: 'express.m7g.large' }, { availabilityZoneCount: 2 }))
+      .toThrow("Express brokers (`instanceType` 'express.m7g.large') need 3 availability zones, but `vpcSubnets` selects 2 subnets");
+  });
+
+  test('fails on a malformed instance type', () => {
+    expect(() => setup({ instanceType: 'm5.large' })).toThrow("`instanceType` must be an MSK broker type such as 'kafka.m7g.large' or 'express.m7g.large', got 'm5.large'");
+  });
+
+  test('fails if provisioned throughput is asked of a small broker', () => {
+    expect(() => setup({ provisionedThroughput: 250 }))
+      .toThrow("`provisionedThroughput` needs a broker of size kafka.m5.4xlarge / kafka.m7g.2xlarge or larger, got `instanceType` 'kafka.m7g.large'");
+  });
+
+  test('fails if storage autoscaling cannot grow', () => {
+    expect(() => setup({ volumeSize: 1000, storageAutoScaling: { maxVolumeSize: 1000 } }))
+      .toThrow('`storageAutoScaling.maxVolumeSize` must be larger than `volumeSize` (1000), got 1000');
+  });
+
+  test('fails if public access is asked for private subnets', () => {
+    expect(() => setup({ publicAccess: true })).toThrow('`publicAccess` needs the brokers in public subnets');
+  });
+
+  test('fails on an invalid cluster name', () => {
+    expect(() => setup({ clusterName: '1-bad_name' })).toThrow("`clusterName` must be 1-64 letters, digits and hyphens starting with a letter, got '1-bad_name'");
+  });
+
+  test('fails on a malformed Kafka version', () => {
+    expect(() => KafkaVersion.of('latest')).toThrow("`kafkaVersion` must look like an MSK version such as '3.9.x.kraft' or '3.6.0', got 'latest'");
+  });
+
+  test('fails on an invalid topic name', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 'orders/eu' }))
+      .toThrow("`topicName` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'orders/eu'");
+  });
+
+  test('fails if a topic has more replicas than brokers', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 'orders', replicationFactor: 5 })).toThrow('`replicationFactor` must be a whole number between 1 and 3, got 5');
+  });
+
+  test('fails if a topic keeps min ISR at its replication factor', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 'orders', replicationFactor: 2 }))
+      .toThrow("`configs` 'min.insync.replicas' ('2') must be at least 1 and below the replication factor (2)");
+  });
+
+  test('fails on an invalid cleanup policy', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 'orders', configs: { 'cleanup.policy': 'forever' } }))
+      .toThrow("`configs` 'cleanup.policy' must be one of 'delete', 'compact', 'compact,delete', 'delete,compact', got 'forever'");
+  });
+
+  test('fails if a grant names a wildcard-only topic', () => {
+    const { stack, cluster } = setup();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => cluster.grantProduce(role, ['*'])).toThrow("`topicName` must be a name of letters, digits, '.', '_' and '-', optionally ending in '*' (and not '*' alone), got '*'");
+  });
+
+  test('fails on an ARN that is not an MSK cluster', () => {
+    const stack = new Stack(testApp(), 'S');
+    expect(() => MskCluster.fromClusterArn(stack, 'I', 'arn:aws:s3:::bucket')).toThrow('`clusterArn` must be an MSK cluster ARN');
+  });
+});
