@@ -70,6 +70,10 @@ project.eslint?.allowDevDeps('bin/**');
 project.eslint?.allowDevDeps('test/**');
 project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/docs/', '/.ci/', '/scripts/');
 
+// Lambda handlers are plain JavaScript (no build step between the tested file and the shipped one): jsii compiles only
+// TypeScript, so copy them next to the compiled library.
+project.compileTask.exec('mkdir -p dist/handlers && cp -r lib/handlers/. dist/handlers/');
+
 // ts-jest transpiles test files one by one (isolatedModules) for speed; one tsc pass type-checks tests and bin/.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests and the example app (the library itself is checked by jsii)',
