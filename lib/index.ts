@@ -2,3 +2,8 @@ export * from './private-subnet-with-nat';
 export * from './kafka-version';
 export * from './msk-cluster';
 export * from './msk-topic';
+export * from './connector-capacity';
+export * from './worker-configuration';
+export * from './connector-plugin';
+export * from './connector-role';
+export * from './msk-connector';

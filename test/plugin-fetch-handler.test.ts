@@ -174,7 +174,9 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
     const event = (requestType: string, sha = sha256(debeziumTarGz)) => ({
       RequestType: requestType,
       ResponseURL: 'https://cloudformation-response.invalid/',
-      StackId: 'stack', RequestId: 'req', LogicalResourceId: 'Plugin',
+      StackId: 'stack',
+      RequestId: 'req',
+      LogicalResourceId: 'Plugin',
       ResourceProperties: { Bucket: 'plugins', KmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k', KeyPrefix: 'plugins/', PluginName: 'debezium', Sources: [{ Url: `${base}/debezium.tar.gz`, Sha256: sha }] },
     });
 

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './acknowledge';
+import { acknowledgeWildcardResources } from './iam-findings';
 import { createLogGroup } from './secure-defaults';
 
 const SINGLETON_ID = 'MskBootstrapBrokersLookup';
@@ -31,8 +32,10 @@ class BootstrapBrokersLookupShared extends Construct {
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
       ],
     });
-    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
-      'kafka:GetBootstrapBrokers has no IAM resource type, so it cannot be scoped to a cluster ARN; it returns broker host names only.');
+    acknowledgeWildcardResources(policy, [{
+      matches: (r) => r === '*',
+      reason: 'kafka:GetBootstrapBrokers has no IAM resource type, so it cannot be scoped to a cluster ARN; it returns broker host names only.',
+    }]);
   }
 }
 

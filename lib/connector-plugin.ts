@@ -1,0 +1,378 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { acknowledge, GUARD } from './private/acknowledge';
+import { acknowledgeWildcardResources } from './private/iam-findings';
+import { createKey, createLogGroup } from './private/secure-defaults';
+import { show } from './private/validation';
+
+/** An MSK Connect custom plugin. */
+export interface IConnectorPlugin extends IResource {
+  /**
+   * ARN of the custom plugin.
+   * @attribute
+   */
+  readonly customPluginArn: string;
+
+  /**
+   * Revision of the custom plugin.
+   * @attribute
+   */
+  readonly revision: number;
+}
+
+/** A release artifact pinned by its SHA-256 checksum. */
+export interface PluginArtifact {
+  /** `https://` URL of the artifact (`.zip`, `.jar` or `.tar.gz`). */
+  readonly url: string;
+
+  /** Its SHA-256 checksum, 64 hex digits. The deployment fails if the downloaded bytes do not match. */
+  readonly sha256: string;
+}
+
+/** Options of {@link PluginSource.fromUrl}. */
+export interface UrlPluginSourceOptions extends PluginArtifact {
+  /**
+   * More artifacts to bundle into the same ZIP, e.g. the MSK config provider JAR that `${secretsmanager:...}`
+   * references need. MSK Connect takes exactly one custom plugin per connector.
+   * @default - none
+   */
+  readonly extraArtifacts?: PluginArtifact[];
+}
+
+/** Bound form of a plugin source. */
+interface BoundSource {
+  readonly bucketArn: string;
+  readonly fileKey: string;
+  readonly objectVersion?: string;
+  readonly contentType: 'ZIP' | 'JAR';
+  /** What identifies the content: changes when the content changes. */
+  readonly identity: string;
+}
+
+/** Where a custom plugin's ZIP or JAR comes from. */
+export abstract class PluginSource {
+  /**
+   * An object already in S3. Pin `objectVersion` (the bucket must be versioned) so the plugin cannot change under you.
+   */
+  public static fromS3Object(bucket: s3.IBucket, key: string, objectVersion?: string): PluginSource {
+    return new S3ObjectSource(bucket, key, objectVersion);
+  }
+
+  /** A local `.zip` or `.jar` file, uploaded as a CDK asset (its key is its content hash). */
+  public static fromAsset(file: string): PluginSource {
+    return new AssetSource(file);
+  }
+
+  /**
+   * A pinned release: at deploy time a custom resource downloads the artifact (and `extraArtifacts`), verifies each
+   * SHA-256, repackages a `.tar.gz` into the ZIP that MSK Connect requires, and uploads it to the stack's encrypted,
+   * versioned plugin bucket before the custom plugin is created.
+   */
+  public static fromUrl(options: UrlPluginSourceOptions): PluginSource {
+    for (const [i, artifact] of [options, ...(options.extraArtifacts ?? [])].entries()) {
+      const prop = i === 0 ? 'url' : `extraArtifacts[${i - 1}].url`;
+      checkArtifact(prop, artifact);
+    }
+    return new UrlSource(options);
+  }
+
+  /** @internal */
+  public abstract _bind(scope: Construct, name: string): BoundSource;
+}
+
+function checkArtifact(prop: string, artifact: PluginArtifact): void {
+  if (!Token.isUnresolved(artifact.url)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(artifact.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'https:') {
+      throw new Error(`\`${prop}\` must be an https:// URL of a release artifact, got ${show(artifact.url)}`);
+    }
+  }
+  const shaProp = prop.replace(/url$/, 'sha256');
+  if (!/^[0-9a-fA-F]{64}$/.test(artifact.sha256)) {
+    throw new Error(`\`${shaProp}\` must be a SHA-256 checksum of 64 hex digits, got ${show(artifact.sha256)}`);
+  }
+}
+
+class S3ObjectSource extends PluginSource {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly version?: string) {
+    super();
+    if (!Token.isUnresolved(key) && !/\.(zip|jar)$/i.test(key)) {
+      throw new Error(`\`key\` must name a .zip or .jar object (MSK Connect takes no other format), got ${show(key)}`);
+    }
+  }
+
+  public _bind(): BoundSource {
+    return {
+      bucketArn: this.bucket.bucketArn,
+      fileKey: this.key,
+      objectVersion: this.version,
+      contentType: this.key.toLowerCase().endsWith('.jar') ? 'JAR' : 'ZIP',
+      identity: `s3:${this.key}:${this.version ?? ''}`,
+    };
+  }
+}
+
+class AssetSource extends PluginSource {
+  constructor(private readonly file: string) {
+    super();
+    if (!/\.(zip|jar)$/i.test(file)) {
+      throw new Error(`\`file\` must be a .zip or .jar file (MSK Connect takes no other format), got ${show(file)}`);
+    }
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      throw new Error(`\`file\` must be an existing file, got ${show(file)}`);
+    }
+  }
+
+  public _bind(scope: Construct): BoundSource {
+    const asset = new s3_assets.Asset(scope, 'Asset', { path: this.file });
+    return {
+      bucketArn: asset.bucket.bucketArn,
+      fileKey: asset.s3ObjectKey,
+      contentType: this.file.toLowerCase().endsWith('.jar') ? 'JAR' : 'ZIP',
+      identity: `asset:${asset.assetHash}`,
+    };
+  }
+}
+
+class UrlSource extends PluginSource {
+  constructor(private readonly options: UrlPluginSourceOptions) {
+    super();
+  }
+
+  public _bind(scope: Construct, name: string): BoundSource {
+    const store = PluginStore.of(scope);
+    const artifacts = [this.options, ...(this.options.extraArtifacts ?? [])];
+    const fetched = new CustomResource(scope, 'Artifact', {
+      serviceToken: store.handler.functionArn,
+      resourceType: 'Custom::ConnectorPluginArtifact',
+      properties: {
+        Bucket: store.bucket.bucketName,
+        KmsKeyArn: store.key.keyArn,
+        KeyPrefix: PluginStore.KEY_PREFIX,
+        PluginName: name,
+        Sources: artifacts.map((a) => ({ Url: a.url, Sha256: a.sha256.toLowerCase() })),
+      },
+    });
+    fetched.node.addDependency(store);
+    return {
+      bucketArn: store.bucket.bucketArn,
+      fileKey: fetched.getAttString('Key'),
+      objectVersion: fetched.getAttString('VersionId'),
+      contentType: 'ZIP',
+      identity: `url:${artifacts.map((a) => a.sha256.toLowerCase()).join(',')}`,
+    };
+  }
+}
+
+/**
+ * The stack's store of plugins fetched from URLs: a KMS-encrypted, versioned, SSL-only bucket with public access
+ * blocked and access logging, and the deploy-time handler that fills it. One per stack, created on first use.
+ */
+export class PluginStore extends Construct {
+  /** Key prefix of fetched plugins in the bucket. */
+  public static readonly KEY_PREFIX = 'plugins/';
+
+  /** The stack's store, created on first use. */
+  public static of(scope: Construct): PluginStore {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild('ConnectorPluginStore') as PluginStore | undefined) ?? new PluginStore(stack, 'ConnectorPluginStore');
+  }
+
+  /** The plugin bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket that receives the plugin bucket's access logs. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** The key that encrypts plugins. */
+  public readonly key: kms.Key;
+  /** The deploy-time fetch handler. */
+  public readonly handler: lambda.Function;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = createKey(this, 'Key', 'Encrypts MSK Connect plugins fetched at deploy time');
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logs can only be delivered to a bucket with S3-managed encryption.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Keys are content hashes, so an older version only exists if the same plugin was uploaded twice.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    // Access logging through a bucket policy rather than the log-delivery ACL, so both buckets keep ACLs disabled
+    // (BucketOwnerEnforced) whatever the app's feature flags.
+    const logPrefix = 'plugin-bucket/';
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogsBucket.bucketName,
+      logFilePrefix: logPrefix,
+    };
+    this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsOfThePluginBucket',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.accessLogsBucket.arnForObjects(`${logPrefix}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
+
+    const logGroup = createLogGroup(this, 'HandlerLogs', { keyDescription: 'Encrypts the logs of the MSK Connect plugin fetch handler' });
+    const role = new iam.Role(this, 'HandlerRole', {
+      description: 'Fetches pinned MSK Connect plugin artifacts into the plugin bucket',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
+      description: 'Write plugins to the plugin bucket, with its key, and log to the handler log group',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${PluginStore.KEY_PREFIX}*`)] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt'], resources: [this.key.keyArn] }),
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      ],
+    });
+    acknowledgeWildcardResources(policy, [{
+      matches: (r) => r.endsWith(`/${PluginStore.KEY_PREFIX}*`),
+      reason: 'The handler writes plugin ZIPs under plugins/ with names derived from their checksums; the prefix is the narrowest fixed part.',
+    }]);
+    this.handler = new lambda.Function(this, 'Handler', {
+      description: 'Downloads pinned MSK Connect plugin artifacts, verifies their SHA-256 and stores the plugin ZIP',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'plugin-fetch')),
+      timeout: Duration.minutes(10),
+      memorySize: 2048,
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+    });
+    this.handler.node.addDependency(role);
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    const fn = this.handler.node.defaultChild!;
+    const inVpc = 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.';
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      acknowledge(fn, `${pack}-LambdaConcurrency`, 'Invoked only by CloudFormation, once per plugin change; a reserved concurrency would only take capacity from the account pool.');
+      acknowledge(fn, `${pack}-LambdaDLQ`, 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.');
+    }
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledge(fn, `${pack}-LambdaInsideVPC`, inVpc);
+    }
+    acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, inVpc);
+    const logs3 = this.accessLogsBucket;
+    acknowledge(logs3, 'AwsSolutions-S1', 'This bucket is the target of the plugin bucket\'s server access logs; logging it to itself would loop.');
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledge(logs3, `${pack}-S3BucketLoggingEnabled`, 'This bucket is the target of the plugin bucket\'s server access logs; logging it to itself would loop.');
+      acknowledge(logs3, `${pack}-S3DefaultEncryptionKMS`, 'S3 server access logs can only be delivered to a bucket encrypted with S3-managed keys (SSE-S3).');
+    }
+    acknowledge(logs3, `${GUARD}::s3_bucket_default_encryption_kms_check`, 'S3 server access logs can only be delivered to a bucket encrypted with S3-managed keys (SSE-S3).');
+    acknowledge(logs3, `${GUARD}::s3_bucket_logging_enabled_check`, 'This bucket is the target of the plugin bucket\'s server access logs; logging it to itself would loop.');
+    for (const bucket of [this.bucket, logs3]) {
+      acknowledge(bucket, `${GUARD}::s3_event_notifications_enabled_check`,
+        'Nothing consumes events of this bucket: it is written only by the deploy-time plugin handler (or by S3 log delivery), and access is recorded in server access logs.');
+      acknowledge(bucket, `${GUARD}::s3_bucket_object_lock_enabled_check`,
+        'Versioning and retain-on-delete protect the objects; plugins can be rebuilt from their pinned URLs and checksums, and WORM retention would stop superseded plugins and old logs from ever being removed.');
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+        acknowledge(bucket, `${pack}-S3BucketReplicationEnabled`,
+          'Plugins are rebuilt from their pinned release URLs and checksums on demand, and access logs are kept for a year; a cross-region copy adds cost without a recovery need.');
+      }
+    }
+  }
+}
+
+/** Properties of {@link ConnectorPlugin}. */
+export interface ConnectorPluginProps {
+  /** Where the plugin comes from. */
+  readonly source: PluginSource;
+
+  /**
+   * Name prefix; a hash of the source identity is appended, so new content is a new plugin with a new name
+   * (CloudFormation replaces custom plugins on any change).
+   * @default - derived from the construct path
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Description.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * An MSK Connect custom plugin (`AWS::KafkaConnect::CustomPlugin`) from an S3 object, a local file or a pinned,
+ * checksum-verified release URL.
+ *
+ * @example
+ * const plugin = new ConnectorPlugin(this, 'ClickHouseSink', {
+ *   source: PluginSource.fromUrl({
+ *     url: 'https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/v1.3.5/clickhouse-kafka-connect-v1.3.5.zip',
+ *     sha256: '<sha256 of that file>',
+ *   }),
+ * });
+ */
+export class ConnectorPlugin extends Resource implements IConnectorPlugin {
+  /** Uses an existing custom plugin. */
+  public static fromAttributes(scope: Construct, id: string, customPluginArn: string, revision: number): IConnectorPlugin {
+    class Import extends Resource implements IConnectorPlugin {
+      public readonly customPluginArn = customPluginArn;
+      public readonly revision = revision;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly customPluginArn: string;
+  public readonly revision: number;
+
+  /** Name of the custom plugin. */
+  public readonly pluginName: string;
+
+  constructor(scope: Construct, id: string, props: ConnectorPluginProps) {
+    super(scope, id);
+    const prefix = props.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
+    if (!Token.isUnresolved(prefix) && !/^[a-zA-Z0-9-]{1,100}$/.test(prefix)) {
+      throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
+    }
+    const bound = props.source._bind(this, prefix);
+    const digest = crypto.createHash('sha256').update(bound.identity).digest('hex').slice(0, 8);
+    this.pluginName = `${prefix}-${digest}`;
+    const resource = new kafkaconnect.CfnCustomPlugin(this, 'Resource', {
+      name: this.pluginName,
+      description: props.description,
+      contentType: bound.contentType,
+      location: {
+        s3Location: { bucketArn: bound.bucketArn, fileKey: bound.fileKey, objectVersion: bound.objectVersion },
+      },
+    });
+    this.customPluginArn = resource.attrCustomPluginArn;
+    this.revision = Token.asNumber(resource.attrRevision);
+  }
+}

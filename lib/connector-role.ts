@@ -1,0 +1,216 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { IMskCluster } from './msk-cluster';
+import { acknowledgeWildcardResources } from './private/iam-findings';
+import { checkNotEmpty, show } from './private/validation';
+
+/** An S3 location a connector reads (e.g. a truststore), for the guide's optional S3 block. */
+export interface ConnectorS3Read {
+  /** The bucket. */
+  readonly bucket: s3.IBucket;
+
+  /**
+   * Key prefix the connector may read under.
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+}
+
+/** What a connector does, from which its role's permissions are derived. */
+export interface ConnectorPermissions {
+  /**
+   * Topics the connector consumes (a sink's `topics`): `DescribeTopic` and `ReadData`. A name may end in `*`.
+   * @default - none
+   */
+  readonly readTopics?: string[];
+
+  /**
+   * Topics the connector writes (a source's output, a dead-letter queue, a schema-history topic): `DescribeTopic`
+   * and `WriteData`. A name may end in `*`.
+   * @default - none
+   */
+  readonly writeTopics?: string[];
+
+  /**
+   * Topics the connector may create (`CreateTopic`), on top of reading or writing them.
+   * @default - none
+   */
+  readonly createTopics?: string[];
+
+  /**
+   * Consumer groups besides the connector's own `connect-<name>`: `DescribeGroup` and `AlterGroup`.
+   * @default - none
+   */
+  readonly consumerGroups?: string[];
+
+  /**
+   * `kafka-cluster:DescribeClusterDynamicConfiguration` on the cluster (Debezium reads broker settings to pick the
+   * schema-history topic's replication factor).
+   * @default false
+   */
+  readonly describeClusterDynamicConfiguration?: boolean;
+
+  /**
+   * `kafka-cluster:WriteDataIdempotently` on the cluster, for idempotent producers.
+   * @default false
+   */
+  readonly idempotentWrites?: boolean;
+
+  /**
+   * Secrets the connector reads through the config provider: `secretsmanager:GetSecretValue` on each, and
+   * `kms:Decrypt` on its key when it has one.
+   * @default - none
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * Read schemas from the AWS Glue Schema Registry: `glue:GetSchema*`, `glue:ListSchemas`,
+   * `glue:ListSchemaVersions` on this registry's name and its schemas.
+   * @default - no Glue Schema Registry access
+   */
+  readonly glueSchemaRegistryName?: string;
+
+  /**
+   * S3 objects the connector reads (`s3:GetObject`).
+   * @default - none
+   */
+  readonly s3Reads?: ConnectorS3Read[];
+}
+
+/** Properties of {@link LeastPrivilegeConnectorRole}. */
+export interface LeastPrivilegeConnectorRoleProps extends ConnectorPermissions {
+  /** The cluster the connector uses. */
+  readonly cluster: IMskCluster;
+
+  /**
+   * The connector's name, or the prefix of its generated names (the role allows `<name>*` in the trust condition and
+   * the `connect-<name>*` consumer group).
+   */
+  readonly connectorName: string;
+}
+
+/**
+ * The service execution role of an MSK Connect connector, built from what the connector does, tighter than the
+ * ClickHouse guide's policy:
+ *
+ * - trusted only by `kafkaconnect.amazonaws.com`, for connectors of this account named `<connectorName>*`
+ *   (`aws:SourceAccount`, `aws:SourceArn`) against the confused deputy;
+ * - `kafka-cluster` actions on the cluster, topic and group ARNs (with the cluster UUID) the connector uses, including
+ *   MSK Connect's internal `__amazon_msk_connect_*` topics and groups and the `connect-<name>` group;
+ * - the guide's control-plane reads, with `Resource: "*"` only for the actions that have no resource type;
+ * - Secrets Manager, KMS, Glue and S3 blocks only when used, each on the named resources;
+ * - all in one customer-managed policy: no inline policy, no AWS managed policy, no wildcard action.
+ */
+export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrantable {
+  /** The role. */
+  public readonly role: iam.Role;
+
+  /** The customer-managed policy that holds every permission of the role. */
+  public readonly policy: iam.ManagedPolicy;
+
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: LeastPrivilegeConnectorRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { cluster, connectorName } = props;
+    if (!Token.isUnresolved(connectorName) && !/^[a-zA-Z0-9-]{1,120}$/.test(connectorName)) {
+      throw new Error(`\`connectorName\` must be 1-120 letters, digits and hyphens, got ${show(connectorName)}`);
+    }
+    for (const prop of ['readTopics', 'writeTopics', 'createTopics', 'consumerGroups'] as const) {
+      checkNotEmpty(prop, props[prop]);
+    }
+
+    this.role = new iam.Role(this, 'Role', {
+      description: `Service execution role of MSK Connect connector ${connectorName}`,
+      assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'kafkaconnect', resource: 'connector', resourceName: `${connectorName}*/*` }) },
+        },
+      }),
+    });
+    this.grantPrincipal = this.role;
+
+    const statements: iam.PolicyStatement[] = [];
+    const allow = (sid: string, actions: string[], resources: string[]) =>
+      statements.push(new iam.PolicyStatement({ sid, actions, resources }));
+
+    allow('ClusterControlPlaneRead', ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'], [cluster.clusterArn]);
+    allow('ControlPlaneListing', ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2'], ['*']);
+    allow('ClusterConnect', [
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeCluster',
+      ...(props.describeClusterDynamicConfiguration ? ['kafka-cluster:DescribeClusterDynamicConfiguration'] : []),
+      ...(props.idempotentWrites ? ['kafka-cluster:WriteDataIdempotently'] : []),
+    ], [cluster.clusterArn]);
+    allow('MskConnectInternalTopics', ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
+      [cluster.topicArn('__amazon_msk_connect_*')]);
+    allow('ConsumerGroups', ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], [
+      cluster.groupArn('__amazon_msk_connect_*'),
+      cluster.groupArn(`connect-${connectorName}*`),
+      ...(props.consumerGroups ?? []).map((g) => cluster.groupArn(g)),
+    ]);
+    if (props.readTopics) {
+      allow('ReadTopics', ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], props.readTopics.map((t) => cluster.topicArn(t)));
+    }
+    if (props.writeTopics) {
+      allow('WriteTopics', ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], props.writeTopics.map((t) => cluster.topicArn(t)));
+    }
+    if (props.createTopics) {
+      allow('CreateTopics', ['kafka-cluster:CreateTopic'], props.createTopics.map((t) => cluster.topicArn(t)));
+    }
+    if (props.secrets && props.secrets.length > 0) {
+      allow('ReadSecrets', ['secretsmanager:GetSecretValue'], props.secrets.map((s) => s.secretArn));
+      const keys = props.secrets.map((s) => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined);
+      if (keys.length > 0) {
+        statements.push(new iam.PolicyStatement({
+          sid: 'DecryptSecrets',
+          actions: ['kms:Decrypt'],
+          resources: keys.map((k) => k.keyArn),
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+        }));
+      }
+    }
+    if (props.glueSchemaRegistryName) {
+      const registry = props.glueSchemaRegistryName;
+      allow('ReadSchemaRegistry', ['glue:GetSchema', 'glue:GetSchemaByDefinition', 'glue:GetSchemaVersion', 'glue:GetSchemaVersionsDiff', 'glue:ListSchemas', 'glue:ListSchemaVersions'], [
+        stack.formatArn({ service: 'glue', resource: 'registry', resourceName: registry }),
+        stack.formatArn({ service: 'glue', resource: 'schema', resourceName: `${registry}/*` }),
+      ]);
+    }
+    if (props.s3Reads && props.s3Reads.length > 0) {
+      allow('ReadS3Objects', ['s3:GetObject'], props.s3Reads.map((r) => r.bucket.arnForObjects(`${r.prefix ?? ''}*`)));
+    }
+
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Least-privilege permissions of MSK Connect connector ${connectorName}`,
+      roles: [this.role],
+      statements,
+    });
+    const userPatterns = [...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.consumerGroups ?? []]
+      .filter((n) => n.endsWith('*'));
+    acknowledgeWildcardResources(this.policy, [
+      {
+        matches: (r) => r === '*',
+        reason: 'kafka:GetBootstrapBrokers, kafka:ListClusters and kafka:ListClustersV2 (the ClickHouse guide\'s baseline) have no IAM resource type; every other action of this policy names its resources.',
+      },
+      {
+        matches: (r) => r.endsWith('/__amazon_msk_connect_*'),
+        reason: 'MSK Connect\'s own internal topics and groups: the service picks their full names and only the __amazon_msk_connect_ prefix is known. Scoped to this cluster\'s name and UUID.',
+      },
+      {
+        matches: (r) => r.endsWith(`/connect-${connectorName}*`),
+        reason: `The connector's consumer group is connect-<connector name>, and the name is "${connectorName}-" plus a hash computed at synth; the prefix pins the group to this connector. Scoped to this cluster's UUID.`,
+      },
+      {
+        matches: (r) => userPatterns.some((p) => r.endsWith(`/${p}`)),
+        reason: `Topic or group name patterns given in the connector's permissions (${userPatterns.join(', ')}), e.g. the per-table topics of a CDC source, which are only known at run time. Scoped to this cluster's UUID.`,
+      },
+    ]);
+  }
+}

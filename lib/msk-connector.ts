@@ -1,0 +1,408 @@
+import * as crypto from 'crypto';
+import { Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
+import { IConnectorPlugin } from './connector-plugin';
+import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
+import { IMskCluster, MskPorts } from './msk-cluster';
+import { createAlarmTopic } from './private/alarm-topic';
+import { createLogGroup } from './private/secure-defaults';
+import { show } from './private/validation';
+import { IWorkerConfiguration } from './worker-configuration';
+
+/** An MSK Connect connector. */
+export interface IMskConnector extends IResource, ec2.IConnectable {
+  /**
+   * ARN of the connector.
+   * @attribute
+   */
+  readonly connectorArn: string;
+
+  /**
+   * Name of the connector.
+   * @attribute
+   */
+  readonly connectorName: string;
+}
+
+/** Where worker logs go. */
+export interface ConnectorLogging {
+  /**
+   * Deliver worker logs to CloudWatch Logs.
+   * @default true
+   */
+  readonly cloudWatch?: boolean;
+
+  /**
+   * The CloudWatch log group.
+   * @default - a new log group encrypted with a customer-managed key, retained, kept `logRetention`
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * Retention of the log group created here.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Also deliver worker logs to this bucket.
+   * @default - no S3 delivery
+   */
+  readonly s3Bucket?: s3.IBucket;
+
+  /**
+   * Key prefix for S3 delivery.
+   * @default - no prefix
+   */
+  readonly s3Prefix?: string;
+
+  /**
+   * Also deliver worker logs to this Kinesis Data Firehose delivery stream (by name).
+   * @default - no Firehose delivery
+   */
+  readonly firehoseDeliveryStreamName?: string;
+}
+
+/** Alarms of a connector. */
+export interface ConnectorAlarms {
+  /**
+   * Where alarms (and their return to OK) are sent. Share one topic across a pipeline.
+   * @default - a new SNS topic encrypted with a customer-managed key
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * Alarm when the workers' average CPU is above this (percent).
+   * @default 80
+   */
+  readonly cpuPercent?: number;
+}
+
+/** Properties of {@link MskConnector}. */
+export interface MskConnectorProps {
+  /** The cluster the connector reads from or writes to. It must accept IAM authentication. */
+  readonly cluster: IMskCluster;
+
+  /** The VPC of the workers. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the workers: private subnets only (each worker takes one IP). Egress to the internet, where the
+   * connector needs it, goes through a NAT gateway.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Name prefix of the connector (1–100 letters, digits and hyphens). The connector's name is this prefix and a hash
+   * of every property whose change makes CloudFormation replace the connector, so a replacement never collides with
+   * the connector it replaces ("already exists").
+   */
+  readonly connectorName: string;
+
+  /** The custom plugin holding the connector (and any config provider) JARs. */
+  readonly plugin: IConnectorPlugin;
+
+  /**
+   * The connector configuration (`connector.class`, `tasks.max`, ...). Values of secret-looking keys (password,
+   * secret, token, credentials, API keys, JAAS configs) must be config-provider references such as
+   * `${secretsmanager:name:key}`: a literal value is refused.
+   */
+  readonly connectorConfiguration: { [key: string]: string };
+
+  /**
+   * Compute capacity. Changes update the connector in place.
+   * @default ConnectorCapacity.provisioned() - one worker of 1 MCU
+   */
+  readonly capacity?: ConnectorCapacity;
+
+  /**
+   * Kafka Connect version.
+   * @default KafkaConnectVersion.V3_7_X
+   */
+  readonly kafkaConnectVersion?: KafkaConnectVersion;
+
+  /**
+   * Worker configuration. Required when the configuration references `${secretsmanager:...}`: it must declare the
+   * Secrets Manager config provider.
+   * @default - MSK Connect's default worker configuration
+   */
+  readonly workerConfiguration?: IWorkerConfiguration;
+
+  /**
+   * What the connector does, from which its least-privilege role is built. Not used with `role`.
+   * @default - only what every connector needs (cluster connect, MSK Connect internal topics and groups)
+   */
+  readonly permissions?: ConnectorPermissions;
+
+  /**
+   * A service execution role to use instead of the least-privilege role built from `permissions`.
+   * @default - a `LeastPrivilegeConnectorRole`
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Security groups of the workers.
+   * @default - a new security group whose only egress is the cluster's IAM port (plus HTTPS when secrets are used)
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Worker log delivery.
+   * @default - to a new KMS-encrypted CloudWatch log group kept one year
+   */
+  readonly logging?: ConnectorLogging;
+
+  /**
+   * Alarm settings.
+   * @default - errored tasks, too few workers, CPU above 80 %; to a new encrypted topic
+   */
+  readonly alarms?: ConnectorAlarms;
+
+  /**
+   * Description.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the connector's log group and keys when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const SECRET_KEY = /(password|passwd|secret|token|credential|api[._-]?key|private[._-]?key|sasl\.jaas\.config)/i;
+const PROVIDER_REFERENCE = /^\$\{[a-zA-Z0-9_-]+:[^}]+\}$/;
+
+/** Throws when a secret-looking key of `config` holds anything but a config-provider reference. */
+export function checkNoLiteralSecrets(prop: string, config: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (SECRET_KEY.test(key) && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value)) {
+      throw new Error(`\`${prop}\` '${key}' must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
+    }
+  }
+}
+
+/**
+ * An MSK Connect connector (`AWS::KafkaConnect::Connector`) wired the safe way: IAM authentication and TLS to the
+ * cluster's IAM bootstrap brokers, private subnets, a dedicated security group with declared egress, a least-privilege
+ * service execution role, worker logs in an encrypted log group, alarms, secrets only through a config provider, and
+ * a name that lets CloudFormation replace it without a collision.
+ *
+ * What replaces the connector: the cluster, subnets, security groups, plugin, worker configuration, Kafka Connect
+ * version, log delivery and role (the name changes with them). Capacity updates in place. The connector
+ * configuration is updated in place by MSK Connect's UpdateConnector; ⚠ if your CloudFormation region still
+ * replaces on configuration changes, the unchanged name makes that deployment fail and roll back, losing nothing.
+ * A sink that is replaced gets a new name and so a new consumer group (`connect-<name>`): it starts from
+ * `consumer.auto.offset.reset` (MSK Connect's default: earliest).
+ */
+export class MskConnector extends Resource implements IMskConnector {
+  public readonly connectorArn: string;
+  public readonly connectorName: string;
+  public readonly connections: ec2.Connections;
+
+  /** The name prefix given in `connectorName`. */
+  public readonly namePrefix: string;
+
+  /** The service execution role. */
+  public readonly role: iam.IRole;
+
+  /** The least-privilege role, when the construct built it. */
+  public readonly leastPrivilegeRole?: LeastPrivilegeConnectorRole;
+
+  /** The worker log group, when logs go to CloudWatch. */
+  public readonly logGroup?: logs.ILogGroup;
+
+  /** The capacity. */
+  public readonly capacity: ConnectorCapacity;
+
+  /** The cluster. */
+  public readonly cluster: IMskCluster;
+
+  /** The subnets of the workers. */
+  public readonly subnets: ec2.ISubnet[];
+
+  /** The alarms of the connector. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** The SNS topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The connector configuration as deployed. */
+  public readonly connectorConfiguration: { [key: string]: string };
+
+  /** The underlying CloudFormation connector. */
+  public readonly cfnConnector: kafkaconnect.CfnConnector;
+
+  constructor(scope: Construct, id: string, props: MskConnectorProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.namePrefix = props.connectorName;
+    if (!Token.isUnresolved(props.connectorName) && !/^[a-zA-Z0-9-]{1,100}$/.test(props.connectorName)) {
+      throw new Error(`\`connectorName\` must be 1-100 letters, digits and hyphens, got ${show(props.connectorName)}`);
+    }
+    if (!props.cluster.iamAuthenticationEnabled) {
+      throw new Error(`\`cluster\` ${show(props.cluster.node.path)} does not accept IAM authentication, which its connectors use (MSK Connect supports IAM or no authentication, and unauthenticated access is not offered); enable \`clientAuthentication.iam\` on the cluster`);
+    }
+    if (props.role && props.permissions) {
+      throw new Error('`permissions` builds the connector\'s role; it cannot be combined with `role`, got both');
+    }
+
+    const selection = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
+    const publicOnes = selection.subnets.filter((s) => publicIds.has(s.subnetId));
+    if (selection.hasPublic || publicOnes.length > 0) {
+      throw new Error(`\`vpcSubnets\` must select private subnets only: MSK Connect workers must not sit in public subnets, got public subnet(s) ${show(publicOnes.map((s) => s.node.path))}`);
+    }
+    if (selection.subnets.length === 0) {
+      throw new Error('`vpcSubnets` must select at least one private subnet, got none');
+    }
+    this.subnets = selection.subnets;
+
+    const config = { ...props.connectorConfiguration };
+    if (config['connector.class'] === undefined) {
+      throw new Error('`connectorConfiguration` must set \'connector.class\'');
+    }
+    checkNoLiteralSecrets('connectorConfiguration', config);
+    const usesSecretsProvider = Object.values(config).some((v) => typeof v === 'string' && v.includes('${secretsmanager:'));
+    if (usesSecretsProvider) {
+      if (!props.workerConfiguration?.secretsManagerConfigProvider) {
+        throw new Error('`connectorConfiguration` references ${secretsmanager:...}, so `workerConfiguration` must declare the Secrets Manager config provider (`secretsManagerConfigProvider: true`)');
+      }
+      // Without this MSK Connect restarts the connector whenever the provider re-reads the secret.
+      config['config.action.reload'] = config['config.action.reload'] ?? 'none';
+    }
+    this.connectorConfiguration = config;
+
+    this.capacity = props.capacity ?? ConnectorCapacity.provisioned();
+    const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `MSK Connect workers of ${props.connectorName}: egress to the brokers and declared endpoints only`,
+      allowAllOutbound: false,
+    })];
+    this.connections = new ec2.Connections({ securityGroups });
+    this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
+    const secrets = props.permissions?.secrets ?? [];
+    if (usesSecretsProvider || secrets.length > 0) {
+      this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
+        'HTTPS to the Secrets Manager API (config provider) through the NAT gateway');
+    }
+
+    if (props.role) {
+      this.role = props.role;
+    } else {
+      this.leastPrivilegeRole = new LeastPrivilegeConnectorRole(this, 'ExecutionRole', {
+        cluster: props.cluster,
+        connectorName: props.connectorName,
+        ...props.permissions,
+      });
+      this.role = this.leastPrivilegeRole.role;
+    }
+
+    const logging = props.logging ?? {};
+    if (logging.cloudWatch ?? true) {
+      this.logGroup = logging.logGroup ?? createLogGroup(this, 'WorkerLogs', {
+        retention: logging.logRetention,
+        removalPolicy: props.removalPolicy,
+        keyDescription: `Encrypts the worker logs of MSK Connect connector ${props.connectorName}`,
+      });
+    }
+
+    const replacing = {
+      kafkaCluster: {
+        apacheKafkaCluster: {
+          bootstrapServers: props.cluster.bootstrapBrokersSaslIam,
+          vpc: { securityGroups: securityGroups.map((sg) => sg.securityGroupId), subnets: selection.subnetIds },
+        },
+      },
+      kafkaClusterClientAuthentication: { authenticationType: 'IAM' },
+      kafkaClusterEncryptionInTransit: { encryptionType: 'TLS' },
+      kafkaConnectVersion: (props.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X).version,
+      logDelivery: {
+        workerLogDelivery: {
+          cloudWatchLogs: { enabled: this.logGroup !== undefined, logGroup: this.logGroup?.logGroupName },
+          s3: logging.s3Bucket ? { enabled: true, bucket: logging.s3Bucket.bucketName, prefix: logging.s3Prefix } : undefined,
+          firehose: logging.firehoseDeliveryStreamName ? { enabled: true, deliveryStream: logging.firehoseDeliveryStreamName } : undefined,
+        },
+      },
+      plugins: [{ customPlugin: { customPluginArn: props.plugin.customPluginArn, revision: props.plugin.revision } }],
+      serviceExecutionRoleArn: this.role.roleArn,
+      workerConfiguration: props.workerConfiguration
+        ? { workerConfigurationArn: props.workerConfiguration.workerConfigurationArn, revision: props.workerConfiguration.revision }
+        : undefined,
+    };
+    // Resolved at synth: the hash changes exactly when a property that replaces the connector changes.
+    this.connectorName = Lazy.string({
+      produce: () => {
+        const rendered = JSON.stringify(Stack.of(this).resolve(replacing));
+        return `${props.connectorName}-${crypto.createHash('sha256').update(rendered).digest('hex').slice(0, 8)}`;
+      },
+    });
+
+    this.cfnConnector = new kafkaconnect.CfnConnector(this, 'Resource', {
+      ...replacing,
+      connectorName: this.connectorName,
+      connectorDescription: props.description,
+      capacity: this.capacity._render(),
+      connectorConfiguration: config,
+    });
+    if (this.leastPrivilegeRole) {
+      // The role's permissions must be attached before MSK Connect starts the workers.
+      this.cfnConnector.node.addDependency(this.leastPrivilegeRole.policy);
+    }
+    this.connectorArn = this.cfnConnector.attrConnectorArn;
+
+    this.alarmTopic = props.alarms?.topic ?? createAlarmTopic(this, 'AlarmTopic', `Alarms of MSK Connect connector ${props.connectorName}`, props.removalPolicy);
+    this.addAlarms(props.alarms ?? {});
+  }
+
+  /** A metric of this connector in the `AWS/KafkaConnect` namespace. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/KafkaConnect',
+      metricName,
+      dimensionsMap: { ConnectorName: this.connectorName },
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  private addAlarms(options: ConnectorAlarms): void {
+    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator,
+      evaluationPeriods: number, description: string, treatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        comparisonOperator,
+        evaluationPeriods,
+        treatMissingData,
+        alarmDescription: `${this.namePrefix}: ${description}`,
+      });
+      alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
+      alarm.addOkAction(new cw_actions.SnsAction(this.alarmTopic));
+      this.alarms.push(alarm);
+    };
+    add('ErroredTasksAlarm', this.metric('ErroredTaskCount', { statistic: 'Maximum' }), 0,
+      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 'connector tasks are in the FAILED state: see the worker logs');
+    add('WorkerCountAlarm', this.metric('WorkerCount', { statistic: 'Minimum' }), this.capacity.minWorkers,
+      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 2, `fewer than ${this.capacity.minWorkers} worker(s) running`,
+      // A connector that stopped reporting has no running worker.
+      cloudwatch.TreatMissingData.BREACHING);
+    const cpu = options.cpuPercent ?? 80;
+    if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 1 || cpu > 100)) {
+      throw new Error(`\`alarms.cpuPercent\` must be a whole number between 1 and 100, got ${cpu}`);
+    }
+    add('CpuAlarm', this.metric('CpuUtilization', { statistic: 'Average' }), cpu,
+      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `workers above ${cpu}% CPU for 15 minutes: add MCUs or workers`);
+  }
+}
