@@ -372,7 +372,7 @@ async function handler(event, _context, deps = { upload: uploadToS3, send: respo
     physicalId = `${props.Bucket}/${key}`;
     await deps.send(event, 'SUCCESS', physicalId, { Key: key, VersionId: versionId ?? '', Size: String(body.length) });
   } catch (e) {
-    console.error(e);
+    console.error(e instanceof Error ? e.message : e);
     await deps.send(event, 'FAILED', physicalId, {}, String(e.message ?? e).slice(0, 3000));
   }
 }

@@ -1,0 +1,126 @@
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ConnectorPlugin, PluginSource } from '../lib';
+import { testApp } from './support/compliance';
+import { EXAMPLE_SHA256 } from './support/fixtures';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'example-connector.zip');
+
+describe('ConnectorPlugin', () => {
+  test('fromUrl: a custom resource fetches and verifies the artifact before the custom plugin is created', () => {
+    const stack = new Stack(testApp(), 'S');
+    const plugin = new ConnectorPlugin(stack, 'Debezium', {
+      source: PluginSource.fromUrl({
+        url: 'https://repo1.maven.org/maven2/io/debezium/debezium-connector-mysql/2.7.4.Final/debezium-connector-mysql-2.7.4.Final-plugin.tar.gz',
+        sha256: EXAMPLE_SHA256,
+        extraArtifacts: [{ url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'B'.repeat(64) }],
+      }),
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('Custom::ConnectorPluginArtifact', {
+      Bucket: { Ref: Match.stringLikeRegexp('ConnectorPluginStoreBucket') },
+      KeyPrefix: 'plugins/',
+      Sources: [
+        { Url: Match.stringLikeRegexp('debezium-connector-mysql'), Sha256: EXAMPLE_SHA256 },
+        { Url: Match.stringLikeRegexp('msk-config-providers'), Sha256: 'b'.repeat(64) },
+      ],
+    });
+    t.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
+      ContentType: 'ZIP',
+      Name: plugin.pluginName,
+      Location: {
+        S3Location: {
+          BucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectorPluginStoreBucket'), 'Arn'] },
+          FileKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('DebeziumArtifact'), 'Key'] },
+          ObjectVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp('DebeziumArtifact'), 'VersionId'] },
+        },
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Timeout: 600, Handler: 'index.handler' });
+  });
+
+  test('the plugin bucket is KMS-encrypted, versioned, SSL-only, private, ACL-free and access-logged', () => {
+    const stack = new Stack(testApp(), 'S');
+    new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }) });
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('ConnectorPluginStoreAccessLogs') }, LogFilePrefix: 'plugin-bucket/' },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('ConnectorPluginStoreBucket') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
+    });
+  });
+
+  test('the handler may only put plugins under plugins/, with the bucket key, and write its own logs', () => {
+    const stack = new Stack(testApp(), 'S');
+    new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }) });
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('plugin bucket') } }))[0];
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual([
+      's3:PutObject', ['kms:GenerateDataKey', 'kms:Encrypt'], ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    expect(JSON.stringify(policy.Properties.PolicyDocument.Statement[0].Resource)).toContain('/plugins/*');
+  });
+
+  test('one store per stack, shared by every fetched plugin', () => {
+    const stack = new Stack(testApp(), 'S');
+    new ConnectorPlugin(stack, 'A', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }) });
+    new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl({ url: 'https://example.com/b.zip', sha256: 'c'.repeat(64) }) });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.resourceCountIs('AWS::S3::Bucket', 2);
+    t.resourceCountIs('Custom::ConnectorPluginArtifact', 2);
+  });
+
+  test('fromS3Object pins the object version', () => {
+    const stack = new Stack(testApp(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'my-plugins');
+    new ConnectorPlugin(stack, 'P', { source: PluginSource.fromS3Object(bucket, 'plugins/sink.jar', 'v123') });
+    Template.fromStack(stack).hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
+      ContentType: 'JAR',
+      Location: { S3Location: { BucketArn: Match.anyValue(), FileKey: 'plugins/sink.jar', ObjectVersion: 'v123' } },
+    });
+  });
+
+  test('fromAsset uploads a local file as an asset keyed by its content hash', () => {
+    const stack = new Stack(testApp(), 'S');
+    new ConnectorPlugin(stack, 'P', { source: PluginSource.fromAsset(FIXTURE) });
+    Template.fromStack(stack).hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
+      ContentType: 'ZIP',
+      Location: { S3Location: { FileKey: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') } },
+    });
+  });
+
+  test('a new checksum gives the plugin a new name (custom plugins are replaced on any change)', () => {
+    const a = new ConnectorPlugin(new Stack(testApp(), 'S'), 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }) });
+    const b = new ConnectorPlugin(new Stack(testApp(), 'S'), 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: 'd'.repeat(64) }) });
+    expect(a.pluginName).not.toBe(b.pluginName);
+  });
+
+  describe('bad input', () => {
+    test('fails on an S3 key that is not a .zip or .jar', () => {
+      const stack = new Stack(testApp(), 'S');
+      expect(() => PluginSource.fromS3Object(s3.Bucket.fromBucketName(stack, 'B', 'my-plugins'), 'plugin.tar.gz'))
+        .toThrow("`key` must name a .zip or .jar object (MSK Connect takes no other format), got 'plugin.tar.gz'");
+    });
+    test('fails on a missing local file', () => {
+      expect(() => PluginSource.fromAsset('/nonexistent/plugin.zip')).toThrow("`file` must be an existing file, got '/nonexistent/plugin.zip'");
+    });
+    test('fails on an invalid name prefix', () => {
+      expect(() => new ConnectorPlugin(new Stack(testApp(), 'S'), 'P', { namePrefix: 'bad name', source: PluginSource.fromAsset(FIXTURE) }))
+        .toThrow("`namePrefix` must be 1-100 letters, digits and hyphens, got 'bad name'");
+    });
+  });
+});

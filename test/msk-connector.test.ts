@@ -1,0 +1,345 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConnectorCapacity, ConnectorPlugin, KafkaConnectVersion, MskCluster, MskConnector, MskConnectorProps, PluginSource, WorkerConfiguration,
+} from '../lib';
+import { describeFindings, nagFindings, validatorFindings } from './support/compliance';
+import { EXAMPLE_SHA256, pipelineBase, userKey } from './support/fixtures';
+
+function connector(props: Partial<MskConnectorProps> = {}, base = pipelineBase()) {
+  const c = new MskConnector(base.stack, 'Connector', {
+    cluster: base.cluster,
+    vpc: base.network.vpc,
+    vpcSubnets: base.network.privateSubnetSelection,
+    connectorName: 'orders-sink',
+    plugin: base.plugin,
+    connectorConfiguration: { 'connector.class': 'com.example.Sink', 'tasks.max': '1', 'topics': 'orders' },
+    permissions: { readTopics: ['orders'] },
+    ...props,
+  });
+  return { ...base, connector: c, template: () => Template.fromStack(base.stack) };
+}
+
+function connectorName(stack: Stack, c: MskConnector): string {
+  return stack.resolve(c.connectorName);
+}
+
+function policyStatements(template: Template, descriptionLike: string): any[] {
+  const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', {
+    Properties: { Description: Match.stringLikeRegexp(descriptionLike) },
+  }))[0];
+  return policy.Properties.PolicyDocument.Statement;
+}
+
+describe('cluster connection', () => {
+  test('IAM authentication and TLS to the IAM bootstrap brokers, in the private subnets', () => {
+    const { template } = connector();
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', {
+      KafkaClusterClientAuthentication: { AuthenticationType: 'IAM' },
+      KafkaClusterEncryptionInTransit: { EncryptionType: 'TLS' },
+      KafkaConnectVersion: '3.7.x',
+      KafkaCluster: {
+        ApacheKafkaCluster: {
+          BootstrapServers: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterBootstrapBrokers'), 'BootstrapBrokerStringSaslIam'] },
+          Vpc: { Subnets: Match.arrayWith([{ Ref: Match.stringLikeRegexp('NetVpcPrivateSubnet1') }]) },
+        },
+      },
+      Capacity: { ProvisionedCapacity: { McuCount: 1, WorkerCount: 1 } },
+    });
+  });
+
+  test('the connector security group reaches the brokers on 9098 only, and the broker group accepts exactly that', () => {
+    const { template } = connector();
+    const t = template();
+    const connectorSg = Object.entries(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MSK Connect workers') } }))[0];
+    const egress = connectorSg[1].Properties.SecurityGroupEgress ?? [];
+    expect(egress).toEqual([]);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [connectorSg[0], 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterSecurityGroup'), 'GroupId'] },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [connectorSg[0], 'GroupId'] },
+      Description: Match.stringLikeRegexp('to the brokers'),
+    });
+    t.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+  });
+
+  test('worker logs go to a KMS-encrypted, retained log group kept a year', () => {
+    const { template } = connector();
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', {
+      LogDelivery: { WorkerLogDelivery: { CloudWatchLogs: { Enabled: true, LogGroup: { Ref: Match.stringLikeRegexp('ConnectorWorkerLogs') } } } },
+    });
+    template().hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectorWorkerLogsKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('alarms on errored tasks, missing workers and CPU notify the alarm topic', () => {
+    const { template, connector: c } = connector({ capacity: ConnectorCapacity.autoScaled({ minWorkers: 2, maxWorkers: 4 }) });
+    expect(c.alarms).toHaveLength(3);
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ErroredTaskCount', Namespace: 'AWS/KafkaConnect', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'WorkerCount', Threshold: 2, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CpuUtilization',
+      Threshold: 80,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('ConnectorAlarmTopic') }],
+      Dimensions: [{ Name: 'ConnectorName', Value: Match.stringLikeRegexp('^orders-sink-[0-9a-f]{8}$') }],
+    });
+  });
+});
+
+describe('capacity', () => {
+  test('autoscaled capacity renders every CloudFormation field', () => {
+    const capacity = ConnectorCapacity.autoScaled({ mcuCount: 2, minWorkers: 1, maxWorkers: 4, scaleInCpuPercent: 25, scaleOutCpuPercent: 75 });
+    const { template } = connector({ capacity });
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', {
+      Capacity: {
+        AutoScaling: {
+          McuCount: 2,
+          MinWorkerCount: 1,
+          MaxWorkerCount: 4,
+          ScaleInPolicy: { CpuUtilizationPercentage: 25 },
+          ScaleOutPolicy: { CpuUtilizationPercentage: 75 },
+        },
+      },
+    });
+  });
+
+  test('fails if the MCU count is not 1, 2, 4 or 8', () => {
+    expect(() => ConnectorCapacity.provisioned({ mcuCount: 3 })).toThrow('`capacity.mcuCount` must be one of 1, 2, 4, 8, got 3');
+  });
+
+  test('fails if min workers exceed max workers', () => {
+    expect(() => ConnectorCapacity.autoScaled({ minWorkers: 4, maxWorkers: 2 })).toThrow('`capacity.minWorkers` (4) must not exceed `capacity.maxWorkers` (2)');
+  });
+
+  test('fails if a CPU percentage is out of 1-100', () => {
+    expect(() => ConnectorCapacity.autoScaled({ scaleOutCpuPercent: 120 })).toThrow('`capacity.scaleOutCpuPercent` must be a whole number between 1 and 100, got 120');
+  });
+
+  test('fails if scale-in is not below scale-out', () => {
+    expect(() => ConnectorCapacity.autoScaled({ scaleInCpuPercent: 80, scaleOutCpuPercent: 80 })).toThrow('`capacity.scaleInCpuPercent` (80) must be below `capacity.scaleOutCpuPercent` (80)');
+  });
+
+  test('fails if more than 10 workers are asked', () => {
+    expect(() => ConnectorCapacity.provisioned({ workerCount: 11 })).toThrow('`capacity.workerCount` must be a whole number between 1 and 10, got 11');
+  });
+});
+
+describe('name derivation for safe replacement', () => {
+  test('the name is the prefix plus a hash; capacity changes keep it, replacing changes move it', () => {
+    const a = connector();
+    const b = connector({ capacity: ConnectorCapacity.provisioned({ workerCount: 2 }) });
+    const c = connector({ kafkaConnectVersion: KafkaConnectVersion.V2_7_1 });
+    const base = pipelineBase();
+    const otherPlugin = new ConnectorPlugin(base.stack, 'Other', { source: PluginSource.fromUrl({ url: 'https://example.com/releases/connector-2.0.0.zip', sha256: 'b'.repeat(64) }) });
+    const d = connector({ plugin: otherPlugin }, base);
+    const nameA = connectorName(a.stack, a.connector);
+    expect(nameA).toMatch(/^orders-sink-[0-9a-f]{8}$/);
+    expect(connectorName(b.stack, b.connector)).toBe(nameA);
+    expect(connectorName(c.stack, c.connector)).not.toBe(nameA);
+    expect(connectorName(d.stack, d.connector)).not.toBe(nameA);
+  });
+
+  test('the configuration is not part of the name (MSK Connect updates it in place)', () => {
+    const a = connector();
+    const b = connector({ connectorConfiguration: { 'connector.class': 'com.example.Sink', 'tasks.max': '2', 'topics': 'orders' } });
+    expect(connectorName(b.stack, b.connector)).toBe(connectorName(a.stack, a.connector));
+  });
+});
+
+describe('LeastPrivilegeConnectorRole', () => {
+  test('trusted only by MSK Connect, for this account\'s connectors of this name', () => {
+    const { template } = connector();
+    template().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'kafkaconnect.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafkaconnect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':connector/orders-sink*/*']] } },
+          },
+        }],
+      },
+    });
+    template().hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Description: Match.stringLikeRegexp('orders-sink'),
+      Roles: [{ Ref: Match.stringLikeRegexp('ConnectorExecutionRole') }],
+    });
+  });
+
+  test('exact statements: guide baseline scoped, internal topics and groups, the read topics, nothing wider', () => {
+    const { template } = connector();
+    const statements = policyStatements(template(), 'orders-sink');
+    const summary = statements.map((s) => ({ sid: s.Sid, actions: s.Action, n: Array.isArray(s.Resource) ? s.Resource.length : 1 }));
+    expect(summary).toEqual([
+      { sid: 'ClusterControlPlaneRead', actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'], n: 1 },
+      { sid: 'ControlPlaneListing', actions: ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2'], n: 1 },
+      { sid: 'ClusterConnect', actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], n: 1 },
+      { sid: 'MskConnectInternalTopics', actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'], n: 1 },
+      { sid: 'ConsumerGroups', actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], n: 2 },
+      { sid: 'ReadTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], n: 1 },
+    ]);
+    expect(statements[1].Resource).toBe('*');
+    expect(statements[0].Resource).toEqual({ Ref: expect.stringMatching(/^Cluster/) });
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain('kafka-cluster:*');
+    expect(text).toContain('/__amazon_msk_connect_*');
+    expect(text).toContain('/connect-orders-sink*');
+    expect(text).toContain(':topic/');
+    template().resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('secrets add GetSecretValue on those secrets and kms:Decrypt on their keys via Secrets Manager only', () => {
+    const base = pipelineBase();
+    const key = new kms.Key(base.stack, 'SecretKey', { enableKeyRotation: true });
+    const secret = new secretsmanager.Secret(base.stack, 'ClickHouse', { encryptionKey: key });
+    const workers = new WorkerConfiguration(base.stack, 'Workers', { secretsManagerConfigProvider: true });
+    const { template } = connector({
+      workerConfiguration: workers,
+      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'password': '${secretsmanager:clickhouse:password}' },
+      permissions: { readTopics: ['orders'], secrets: [secret] },
+    }, base);
+    const statements = policyStatements(template(), 'orders-sink');
+    expect(statements.find((s) => s.Sid === 'ReadSecrets')).toEqual({
+      Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^ClickHouse/) },
+    });
+    expect(statements.find((s) => s.Sid === 'DecryptSecrets')).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } });
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', {
+      ConnectorConfiguration: { 'config.action.reload': 'none', 'password': '${secretsmanager:clickhouse:password}' },
+      WorkerConfiguration: { WorkerConfigurationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Workers'), 'WorkerConfigurationArn'] } },
+    });
+    // HTTPS egress for the config provider's Secrets Manager calls.
+    template().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('MSK Connect workers'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.stringLikeRegexp('Secrets Manager') }],
+    });
+  });
+
+  test('optional blocks appear only when used: Glue registry, S3 reads, write/create topics, idempotence', () => {
+    const base = pipelineBase();
+    const bucket = new s3.Bucket(base.stack, 'Truststore');
+    const { template } = connector({
+      permissions: {
+        readTopics: ['orders'],
+        writeTopics: ['orders-dlq'],
+        createTopics: ['orders-dlq'],
+        idempotentWrites: true,
+        describeClusterDynamicConfiguration: true,
+        glueSchemaRegistryName: 'registry',
+        s3Reads: [{ bucket, prefix: 'truststore/' }],
+      },
+    }, base);
+    const sids = policyStatements(template(), 'orders-sink').map((s) => s.Sid);
+    expect(sids).toEqual(['ClusterControlPlaneRead', 'ControlPlaneListing', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
+      'ReadTopics', 'WriteTopics', 'CreateTopics', 'ReadSchemaRegistry', 'ReadS3Objects']);
+    const connect = policyStatements(template(), 'orders-sink').find((s) => s.Sid === 'ClusterConnect');
+    expect(connect.Action).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:WriteDataIdempotently']);
+  });
+
+  test('a given role is used as is', () => {
+    const base = pipelineBase();
+    const role = new iam.Role(base.stack, 'Mine', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });
+    const { connector: c, template } = connector({ role, permissions: undefined }, base);
+    expect(c.role).toBe(role);
+    expect(c.leastPrivilegeRole).toBeUndefined();
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', { ServiceExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Mine'), 'Arn'] } });
+  });
+});
+
+describe('compliance', () => {
+  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+    const base = pipelineBase({ flowLogs: true });
+    const workers = new WorkerConfiguration(base.stack, 'Workers', { secretsManagerConfigProvider: true, maxPollRecords: 1000 });
+    const secret = new secretsmanager.Secret(base.stack, 'ClickHouse', { encryptionKey: userKey(base.stack, 'SecretKey') });
+    const { stack } = connector({
+      workerConfiguration: workers,
+      capacity: ConnectorCapacity.autoScaled(),
+      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'password': '${secretsmanager:clickhouse:password}' },
+      permissions: { readTopics: ['orders'], writeTopics: ['orders-dlq'], secrets: [secret] },
+    }, base);
+    const nag = nagFindings(stack).filter((f) => !f.path.startsWith('S/ClickHouse'));
+    expect(describeFindings(nag)).toEqual([]);
+    expect(describeFindings(validatorFindings(stack).filter((f) => !f.path.startsWith('S/ClickHouse')))).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  test('fails on public subnets', () => {
+    const base = pipelineBase();
+    expect(() => connector({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, base))
+      .toThrow('`vpcSubnets` must select private subnets only: MSK Connect workers must not sit in public subnets');
+  });
+
+  test('fails on a cluster without IAM authentication', () => {
+    const base = pipelineBase();
+    const scramOnly = new MskCluster(base.stack, 'Scram', { vpc: base.network.vpc, vpcSubnets: base.network.privateSubnetSelection, clientAuthentication: { iam: false, scram: true } });
+    expect(() => connector({ cluster: scramOnly }, base)).toThrow("`cluster` 'S/Scram' does not accept IAM authentication");
+  });
+
+  test('fails on a literal password', () => {
+    expect(() => connector({ connectorConfiguration: { 'connector.class': 'x', 'database.password': 'hunter2' } }))
+      .toThrow("`connectorConfiguration` 'database.password' must be a config-provider reference such as '${secretsmanager:<secret-name>:<key>}', not a literal value");
+  });
+
+  test('fails on a literal JAAS config', () => {
+    expect(() => connector({ connectorConfiguration: { 'connector.class': 'x', 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";' } }))
+      .toThrow("`connectorConfiguration` 'sasl.jaas.config' must be a config-provider reference");
+  });
+
+  test('fails when secrets are referenced without the config provider', () => {
+    expect(() => connector({ connectorConfiguration: { 'connector.class': 'x', 'password': '${secretsmanager:ch:password}' } }))
+      .toThrow('`connectorConfiguration` references ${secretsmanager:...}, so `workerConfiguration` must declare the Secrets Manager config provider');
+  });
+
+  test('fails without connector.class', () => {
+    expect(() => connector({ connectorConfiguration: { topics: 'orders' } })).toThrow("`connectorConfiguration` must set 'connector.class'");
+  });
+
+  test('fails on an invalid connector name', () => {
+    expect(() => connector({ connectorName: 'orders_sink' })).toThrow("`connectorName` must be 1-100 letters, digits and hyphens, got 'orders_sink'");
+  });
+
+  test('fails on a topic name Kafka would reject', () => {
+    expect(() => connector({ permissions: { readTopics: ['orders/eu'] } }))
+      .toThrow("`topicName` must be a name of letters, digits, '.', '_' and '-', optionally ending in '*' (and not '*' alone), got 'orders/eu'");
+  });
+
+  test('fails on an empty topic list', () => {
+    expect(() => connector({ permissions: { readTopics: [] } })).toThrow('`readTopics` must not be empty, got []');
+  });
+
+  test('fails when both role and permissions are given', () => {
+    const base = pipelineBase();
+    const role = new iam.Role(base.stack, 'Mine', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });
+    expect(() => connector({ role }, base)).toThrow("`permissions` builds the connector's role; it cannot be combined with `role`, got both");
+  });
+
+  test('fails on a malformed checksum', () => {
+    expect(() => PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: 'abc' })).toThrow("`sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
+  });
+
+  test('fails on a non-https URL', () => {
+    expect(() => PluginSource.fromUrl({ url: 'http://example.com/a.zip', sha256: EXAMPLE_SHA256 })).toThrow("`url` must be an https:// URL of a release artifact, got 'http://example.com/a.zip'");
+  });
+
+  test('fails on a malformed extra artifact', () => {
+    expect(() => PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256: EXAMPLE_SHA256 }] }))
+      .toThrow("`extraArtifacts[0].url` must be an https:// URL of a release artifact, got 'ftp://x/y.jar'");
+  });
+});

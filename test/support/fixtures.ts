@@ -1,0 +1,36 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { testApp } from './compliance';
+import { ConnectorPlugin, MskCluster, PluginSource, PrivateSubnetWithNat } from '../../lib';
+
+/** Example checksum for plugin sources in tests (the handler, not the construct, checks it against real bytes). */
+export const EXAMPLE_SHA256 = 'a'.repeat(64);
+
+/** A stack with the network and cluster every connector test needs. */
+export function pipelineBase(options: { flowLogs?: boolean } = {}) {
+  const stack = new Stack(testApp(), 'S');
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: options.flowLogs ?? false });
+  const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  const plugin = new ConnectorPlugin(stack, 'Plugin', {
+    source: PluginSource.fromUrl({ url: 'https://example.com/releases/connector-1.0.0.zip', sha256: EXAMPLE_SHA256 }),
+  });
+  return { stack, network, cluster, plugin };
+}
+
+/**
+ * A customer-managed key as a careful user would make one for a secret: rotation on, and grants limited to AWS
+ * services (Control Tower CT.KMS.PR.3).
+ */
+export function userKey(scope: Construct, id: string): kms.Key {
+  const key = new kms.Key(scope, id, { enableKeyRotation: true });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}

@@ -1,0 +1,84 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { WorkerConfiguration } from '../lib';
+import { testApp } from './support/compliance';
+
+function decoded(stack: Stack): string {
+  const wc = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::WorkerConfiguration'))[0];
+  const base64 = wc.Properties.PropertiesFileContent['Fn::Base64'];
+  return typeof base64 === 'string' ? base64 : JSON.stringify(base64);
+}
+
+describe('WorkerConfiguration', () => {
+  test('the guide\'s tuning maps to consumer.max.poll.records and consumer.max.partition.fetch.bytes', () => {
+    const stack = new Stack(testApp(), 'S');
+    new WorkerConfiguration(stack, 'Workers', { maxPollRecords: 5000, maxPartitionFetchBytes: WorkerConfiguration.fetchBytesFor(5000, 1024) });
+    expect(decoded(stack)).toBe([
+      'key.converter=org.apache.kafka.connect.storage.StringConverter',
+      'value.converter=org.apache.kafka.connect.storage.StringConverter',
+      'consumer.max.poll.records=5000',
+      'consumer.max.partition.fetch.bytes=5120000',
+    ].join('\n'));
+  });
+
+  test('fetchBytesFor multiplies records by record size (the guide\'s defaults: 500 x 2097 ~ 1 MiB)', () => {
+    expect(WorkerConfiguration.fetchBytesFor(500, 2048)).toBe(1024000);
+  });
+
+  test('the Secrets Manager config provider is declared with the stack region', () => {
+    const stack = new Stack(testApp(), 'S');
+    const wc = new WorkerConfiguration(stack, 'Workers', { secretsManagerConfigProvider: true });
+    const text = decoded(stack);
+    expect(text).toContain('config.providers=secretsmanager');
+    expect(text).toContain('config.providers.secretsmanager.class=com.amazonaws.kafka.config.providers.SecretsManagerConfigProvider');
+    expect(text).toContain('config.providers.secretsmanager.param.region=');
+    expect(text).toContain('AWS::Region');
+    expect(wc.secretsManagerConfigProvider).toBe(true);
+  });
+
+  test('the name carries a content hash, so a changed configuration never collides with the old one', () => {
+    const a = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 500 });
+    const b = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 1000 });
+    const c = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 500 });
+    expect(a.workerConfigurationName).not.toBe(b.workerConfigurationName);
+    expect(a.workerConfigurationName).toBe(c.workerConfigurationName);
+    expect(a.workerConfigurationName).toMatch(/^S-Workers-[0-9A-F]{8}-[0-9a-f]{8}$/);
+  });
+
+  test('allowed consumer and producer overrides pass', () => {
+    const stack = new Stack(testApp(), 'S');
+    new WorkerConfiguration(stack, 'Workers', { properties: { 'consumer.auto.offset.reset': 'latest', 'producer.linger.ms': '50', 'offset.flush.interval.ms': '10000' } });
+    expect(decoded(stack)).toContain('consumer.auto.offset.reset=latest');
+  });
+
+  describe('bad input', () => {
+    const make = (props: any) => () => new WorkerConfiguration(new Stack(testApp(), 'S'), 'W', props);
+    test('fails on a disallowed prefix', () => {
+      expect(make({ properties: { 'security.protocol': 'PLAINTEXT' } })).toThrow("`properties` cannot set 'security.protocol': MSK Connect manages every 'security.*' worker property");
+    });
+    test('fails on a disallowed key', () => {
+      expect(make({ properties: { 'bootstrap.servers': 'b:9092' } })).toThrow("`properties` cannot set 'bootstrap.servers': MSK Connect manages this worker property");
+    });
+    test('fails on a consumer override MSK Connect does not allow', () => {
+      expect(make({ properties: { 'consumer.group.id': 'x' } })).toThrow("`properties` cannot set 'consumer.group.id': MSK Connect allows only these consumer overrides");
+    });
+    test('fails on a producer override MSK Connect does not allow', () => {
+      expect(make({ properties: { 'producer.transactional.id': 'x' } })).toThrow("`properties` cannot set 'producer.transactional.id': MSK Connect allows only these producer overrides");
+    });
+    test('fails on config providers set by hand', () => {
+      expect(make({ properties: { 'config.providers': 'x' } })).toThrow("`properties` cannot set 'config.providers': declare config providers with `secretsManagerConfigProvider`");
+    });
+    test('fails when a tuning value is set twice', () => {
+      expect(make({ maxPollRecords: 10, properties: { 'consumer.max.poll.records': '20' } })).toThrow("`maxPollRecords` and `properties` both set 'consumer.max.poll.records'; set it once");
+    });
+    test('fails on a non-positive record count', () => {
+      expect(make({ maxPollRecords: 0 })).toThrow('`maxPollRecords` must be a whole number between 1 and 1000000, got 0');
+    });
+    test('fails on a record size of zero', () => {
+      expect(() => WorkerConfiguration.fetchBytesFor(500, 0)).toThrow('`recordSizeBytes` must be a whole number of at least 1, got 0');
+    });
+    test('fails on a multi-line value', () => {
+      expect(make({ properties: { 'offset.flush.interval.ms': '1\nsecurity.protocol=PLAINTEXT' } })).toThrow('`properties` must map property names to single-line values');
+    });
+  });
+});
