@@ -68,6 +68,12 @@ export interface ConnectorPermissions {
   readonly secrets?: secretsmanager.ISecret[];
 
   /**
+   * Keys of imported `secrets` (an imported secret does not know its key): `kms:Decrypt` through Secrets Manager.
+   * @default - the keys the secrets know
+   */
+  readonly secretKeys?: kms.IKey[];
+
+  /**
    * Read schemas from the AWS Glue Schema Registry: `glue:GetSchema*`, `glue:ListSchemas`,
    * `glue:ListSchemaVersions` on this registry's name and its schemas.
    * @default - no Glue Schema Registry access
@@ -166,7 +172,7 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     }
     if (props.secrets && props.secrets.length > 0) {
       allow('ReadSecrets', ['secretsmanager:GetSecretValue'], props.secrets.map((s) => s.secretArn));
-      const keys = props.secrets.map((s) => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined);
+      const keys = [...props.secrets.map((s) => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined), ...props.secretKeys ?? []];
       if (keys.length > 0) {
         statements.push(new iam.PolicyStatement({
           sid: 'DecryptSecrets',

@@ -7,3 +7,4 @@ export * from './worker-configuration';
 export * from './connector-plugin';
 export * from './connector-role';
 export * from './msk-connector';
+export * from './clickhouse-sink-connector';

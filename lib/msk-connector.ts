@@ -14,6 +14,7 @@ import { IConnectorPlugin } from './connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
+import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { show } from './private/validation';
 import { IWorkerConfiguration } from './worker-configuration';
@@ -244,6 +245,8 @@ export class MskConnector extends Resource implements IMskConnector {
   /** The underlying CloudFormation connector. */
   public readonly cfnConnector: kafkaconnect.CfnConnector;
 
+  private readonly internetDestinations: Destination[] = [];
+
   constructor(scope: Construct, id: string, props: MskConnectorProps) {
     super(scope, id);
     this.cluster = props.cluster;
@@ -294,9 +297,9 @@ export class MskConnector extends Resource implements IMskConnector {
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
     const secrets = props.permissions?.secrets ?? [];
     if (usesSecretsProvider || secrets.length > 0) {
-      this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
-        'HTTPS to the Secrets Manager API (config provider) through the NAT gateway');
+      this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
     }
+    this.node.addValidation({ validate: () => this.checkConnectivity(securityGroups) });
 
     if (props.role) {
       this.role = props.role;
@@ -364,6 +367,35 @@ export class MskConnector extends Resource implements IMskConnector {
 
     this.alarmTopic = props.alarms?.topic ?? createAlarmTopic(this, 'AlarmTopic', `Alarms of MSK Connect connector ${props.connectorName}`, props.removalPolicy);
     this.addAlarms(props.alarms ?? {});
+  }
+
+  /**
+   * Allows the workers to reach the internet on a TCP port (through the NAT gateway of their subnets), and makes the
+   * synth-time connectivity check require that path.
+   */
+  public allowInternetEgress(port: number, description: string, destination: string): void {
+    this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), description);
+    this.internetDestinations.push({ name: destination, port, cidr: '0.0.0.0/0' });
+  }
+
+  /**
+   * The guide's connectivity checklist, done at synth: a security-group path to the cluster's IAM port and to every
+   * internet destination, and a 0.0.0.0/0 route to a NAT gateway in every worker subnet when the internet is needed.
+   */
+  private checkConnectivity(securityGroups: ec2.ISecurityGroup[]): string[] {
+    const from = `connector ${show(this.node.path)}`;
+    const problems = checkSecurityGroupPath(from, securityGroups, {
+      name: `cluster ${show(this.cluster.node.path)}`,
+      port: MskPorts.SASL_IAM,
+      securityGroups: this.cluster.connections.securityGroups,
+    });
+    for (const destination of this.internetDestinations) {
+      problems.push(...checkSecurityGroupPath(from, securityGroups, destination));
+    }
+    if (this.internetDestinations.length > 0) {
+      problems.push(...checkNatEgress(from, this.subnets, this.internetDestinations.map((d) => `${d.name} on TCP ${d.port}`).join(', ')));
+    }
+    return problems;
   }
 
   /** A metric of this connector in the `AWS/KafkaConnect` namespace. */

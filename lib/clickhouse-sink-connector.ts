@@ -1,0 +1,751 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
+import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { IMskCluster } from './msk-cluster';
+import { ConnectorLogging, checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
+import { WorkerConfiguration } from './worker-configuration';
+
+/** The ClickHouse Kafka Connect sink's connector class. */
+export const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.ClickHouseSinkConnector';
+
+/** Options of a ClickHouse Cloud endpoint. */
+export interface ClickHouseCloudEndpointOptions {
+  /** Host name of the service, without scheme or port (`abc123.eu-west-1.aws.clickhouse.cloud`). */
+  readonly hostname: string;
+
+  /**
+   * HTTPS port.
+   * @default 8443
+   */
+  readonly port?: number;
+}
+
+/** Options of a self-hosted ClickHouse endpoint. */
+export interface SelfHostedClickHouseEndpointOptions {
+  /** Host name or IP of the server, without scheme or port. */
+  readonly hostname: string;
+
+  /**
+   * Whether to speak HTTPS.
+   * @default false
+   */
+  readonly ssl?: boolean;
+
+  /**
+   * Port of the server's HTTP(S) interface.
+   * @default 8123 without `ssl`; required with `ssl`
+   */
+  readonly port?: number;
+
+  /**
+   * Where the server is, for the connector's egress rule (a security group, a CIDR or a prefix list).
+   * @default - anywhere (`0.0.0.0/0`) on that port, through the NAT gateway
+   */
+  readonly peer?: ec2.IPeer;
+}
+
+/**
+ * Where the sink writes: ClickHouse Cloud over HTTPS, or a self-hosted server over HTTP or HTTPS. The sink speaks
+ * HTTP(S) only (never the native protocol on 9440).
+ */
+export class ClickHouseEndpoint {
+  /** A ClickHouse Cloud service: HTTPS on 8443, reached through the NAT gateway. */
+  public static cloud(options: ClickHouseCloudEndpointOptions): ClickHouseEndpoint {
+    checkHostname(options.hostname);
+    const port = options.port ?? 8443;
+    checkIntegerRange('port', port, 1, 65535);
+    if (!Token.isUnresolved(port) && port !== 8443) {
+      throw new Error(`\`port\` of a ClickHouse Cloud endpoint must be 8443 (HTTPS), got ${port}`);
+    }
+    return new ClickHouseEndpoint(options.hostname, port, true, ec2.Peer.anyIpv4(), true);
+  }
+
+  /** A self-hosted server: HTTP (8123 by default) or HTTPS on the port you give. */
+  public static selfHosted(options: SelfHostedClickHouseEndpointOptions): ClickHouseEndpoint {
+    checkHostname(options.hostname);
+    const ssl = options.ssl ?? false;
+    if (ssl && options.port === undefined) {
+      throw new Error('`port` is required with `ssl` for a self-hosted ClickHouse endpoint (its HTTPS port, often 8443), got undefined');
+    }
+    const port = options.port ?? 8123;
+    checkIntegerRange('port', port, 1, 65535);
+    if (!Token.isUnresolved(port) && ssl && port === 8123) {
+      throw new Error('`port` 8123 is ClickHouse\'s plain HTTP port, but `ssl` is true; give the HTTPS port, got 8123');
+    }
+    if (!Token.isUnresolved(port) && !ssl && port === 8443) {
+      throw new Error('`port` 8443 is ClickHouse\'s HTTPS port, but `ssl` is false; set `ssl: true` or give the HTTP port, got 8443');
+    }
+    return new ClickHouseEndpoint(options.hostname, port, ssl, options.peer ?? ec2.Peer.anyIpv4(), false);
+  }
+
+  private constructor(
+    /** Host name. */
+    public readonly hostname: string,
+    /** Port. */
+    public readonly port: number,
+    /** Whether the sink uses HTTPS. */
+    public readonly ssl: boolean,
+    /** Egress peer. */
+    public readonly peer: ec2.IPeer,
+    /** Whether this is ClickHouse Cloud. */
+    public readonly isCloud: boolean,
+  ) {}
+}
+
+function checkHostname(hostname: string): void {
+  if (Token.isUnresolved(hostname)) {
+    return;
+  }
+  if (hostname.includes('://')) {
+    throw new Error(`\`hostname\` must not contain a scheme (the sink builds the URL from \`ssl\`), got ${show(hostname)}`);
+  }
+  if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$/.test(hostname)) {
+    throw new Error(`\`hostname\` must be a host name or IPv4 address without port or path, got ${show(hostname)}`);
+  }
+}
+
+/** Converter settings of the record values. */
+export class SinkValueFormat {
+  /** JSON without schemas (the ClickHouse guide's choice): `JsonConverter`, `schemas.enable=false`. */
+  public static jsonSchemaless(): SinkValueFormat {
+    return new SinkValueFormat({
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+    });
+  }
+
+  /** Plain strings (`StringConverter`), for `insertFormat` CSV/TSV/JSON. */
+  public static string(): SinkValueFormat {
+    return new SinkValueFormat({ 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' });
+  }
+
+  /** Avro with a Confluent-compatible schema registry (the converter JARs must be in the plugin). */
+  public static avro(schemaRegistryUrl: string): SinkValueFormat {
+    return SinkValueFormat.withRegistry('io.confluent.connect.avro.AvroConverter', schemaRegistryUrl);
+  }
+
+  /** Protobuf with a Confluent-compatible schema registry (the converter JARs must be in the plugin). */
+  public static protobuf(schemaRegistryUrl: string): SinkValueFormat {
+    return SinkValueFormat.withRegistry('io.confluent.connect.protobuf.ProtobufConverter', schemaRegistryUrl);
+  }
+
+  /** JSON Schema with a Confluent-compatible schema registry (the converter JARs must be in the plugin). */
+  public static jsonSchema(schemaRegistryUrl: string): SinkValueFormat {
+    return SinkValueFormat.withRegistry('io.confluent.connect.json.JsonSchemaConverter', schemaRegistryUrl);
+  }
+
+  /** Any converter and its `value.converter.*` settings. */
+  public static custom(converterClass: string, settings: { [key: string]: string } = {}): SinkValueFormat {
+    return new SinkValueFormat({
+      'value.converter': converterClass,
+      ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [`value.converter.${k}`, v])),
+    });
+  }
+
+  private static withRegistry(converter: string, url: string): SinkValueFormat {
+    if (!Token.isUnresolved(url) && !/^https:\/\/\S+$/.test(url)) {
+      throw new Error(`\`schemaRegistryUrl\` must be an https:// URL, got ${show(url)}`);
+    }
+    return new SinkValueFormat({ 'value.converter': converter, 'value.converter.schema.registry.url': url });
+  }
+
+  private constructor(
+    /** The converter properties. */
+    public readonly properties: { [key: string]: string },
+  ) {}
+}
+
+/** What the sink does with records it cannot write. */
+export enum ErrorTolerance {
+  /** Stop the task on the first bad record (Kafka Connect's default). */
+  NONE = 'none',
+  /** Skip bad records (to the dead-letter queue when one is set). */
+  ALL = 'all',
+}
+
+/** ClickHouse client generation the sink uses. */
+export enum ClickHouseClientVersion {
+  /** The first client (the sink's default). */
+  V1 = 'V1',
+  /** The second-generation client. */
+  V2 = 'V2',
+}
+
+/** A dead-letter queue for records the sink skips. */
+export interface DeadLetterQueue {
+  /** Topic name. */
+  readonly topicName: string;
+
+  /**
+   * Replication factor Kafka Connect uses if it creates the topic.
+   * @default 3
+   */
+  readonly replicationFactor?: number;
+
+  /**
+   * Add the error context (exception, original topic/partition/offset) as record headers.
+   * @default true
+   */
+  readonly contextHeaders?: boolean;
+}
+
+/** A topic regex and the IAM topic-name pattern that covers it. */
+export interface TopicsRegex {
+  /** The regex of topics to consume (`topics.regex`). */
+  readonly regex: string;
+
+  /** The topic-name pattern for the role (a prefix ending in `*`, e.g. `orders-*`) that covers every match. */
+  readonly permissionPattern: string;
+}
+
+/** A single message transform. */
+export interface SinkTransform {
+  /** Alias of the transform (`transforms=<name>`). */
+  readonly name: string;
+
+  /** Its class (e.g. `com.clickhouse.kafka.connect.transforms.KeyToValue`). */
+  readonly type: string;
+
+  /**
+   * Its settings, without the `transforms.<name>.` prefix.
+   * @default - none
+   */
+  readonly properties?: { [key: string]: string };
+}
+
+/** The official ClickHouse Kafka Connect release to install as the plugin. */
+export interface ClickHouseSinkRelease {
+  /** Release version, 1.1.0 or later (earlier releases lack dependencies MSK Connect needs), e.g. `1.3.5`. */
+  readonly version: string;
+
+  /** SHA-256 of the release ZIP `clickhouse-kafka-connect-v<version>.zip`. */
+  readonly sha256: string;
+
+  /**
+   * The MSK config provider JAR (Secrets Manager), bundled into the plugin ZIP so `${secretsmanager:...}` works.
+   */
+  readonly configProvider: PluginArtifact;
+}
+
+/** Properties of {@link ClickHouseSinkConnector}. */
+export interface ClickHouseSinkConnectorProps {
+  /** The MSK cluster to read from. */
+  readonly cluster: IMskCluster;
+
+  /** The VPC of the workers. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Private subnets of the workers, which route 0.0.0.0/0 to a NAT gateway.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** Name prefix of the connector (see `MskConnector`). */
+  readonly connectorName: string;
+
+  /** Where to write. */
+  readonly endpoint: ClickHouseEndpoint;
+
+  /**
+   * Secret holding the ClickHouse credentials as JSON (`{"username": "...", "password": "..."}`), read by the
+   * workers through the Secrets Manager config provider. Use a secret encrypted with a customer-managed key.
+   */
+  readonly credentials: secretsmanager.ISecret;
+
+  /**
+   * The key of `credentials`, when the secret is imported (an imported secret does not know its key); the role gets
+   * `kms:Decrypt` on it through Secrets Manager.
+   * @default - `credentials.encryptionKey`
+   */
+  readonly credentialsKey?: kms.IKey;
+
+  /**
+   * JSON field of the user name in `credentials`.
+   * @default 'username'
+   */
+  readonly usernameField?: string;
+
+  /**
+   * JSON field of the password in `credentials`.
+   * @default 'password'
+   */
+  readonly passwordField?: string;
+
+  /**
+   * The plugin: any custom plugin holding the sink and the MSK config provider. Give this or `release`.
+   * @default - built from `release`
+   */
+  readonly plugin?: IConnectorPlugin;
+
+  /**
+   * The official release to fetch at deploy time (checksum-verified) as the plugin. Give this or `plugin`.
+   * @default - `plugin` is used
+   */
+  readonly release?: ClickHouseSinkRelease;
+
+  /**
+   * Topics to consume. Give this or `topicsRegex`.
+   * @default - `topicsRegex` is used
+   */
+  readonly topics?: string[];
+
+  /**
+   * Topics to consume by regex. Give this or `topics`.
+   * @default - `topics` is used
+   */
+  readonly topicsRegex?: TopicsRegex;
+
+  /**
+   * Database to write to (the KeeperMap state table of exactly-once lives there too).
+   * @default 'default'
+   */
+  readonly database?: string;
+
+  /**
+   * Exactly-once delivery through a KeeperMap state table in ClickHouse. Self-hosted servers need
+   * `keeper_map_path_prefix` configured.
+   * @default true for ClickHouse Cloud (as in the ClickHouse guide), false for self-hosted servers
+   */
+  readonly exactlyOnce?: boolean;
+
+  /**
+   * Table per topic when they differ (`topic2TableMap`).
+   * @default - table name = topic name
+   */
+  readonly topicToTableMap?: { [topic: string]: string };
+
+  /**
+   * ClickHouse settings sent with each insert (`clickhouseSettings`).
+   * @default - none
+   */
+  readonly clickhouseSettings?: { [key: string]: string };
+
+  /**
+   * Extra JDBC-style URL parameters (`jdbcConnectionProperties`), starting with `?`.
+   * @default - none
+   */
+  readonly jdbcConnectionProperties?: string;
+
+  /**
+   * ClickHouse client generation.
+   * @default - the sink's default (V1)
+   */
+  readonly clientVersion?: ClickHouseClientVersion;
+
+  /**
+   * Behaviour on bad records. Always emitted.
+   * @default ErrorTolerance.NONE
+   */
+  readonly errorTolerance?: ErrorTolerance;
+
+  /**
+   * Dead-letter queue for skipped records; needs `errorTolerance: ALL`. The role gets write (and create) access to it.
+   * @default - no dead-letter queue
+   */
+  readonly deadLetterQueue?: DeadLetterQueue;
+
+  /**
+   * How long Kafka Connect retries a failed operation, in milliseconds (`errors.retry.timeout`).
+   * @default - Kafka Connect's default (0: no retry)
+   */
+  readonly errorsRetryTimeoutMs?: number;
+
+  /**
+   * Retries of a failed insert (3–10).
+   * @default - the sink's default (3)
+   */
+  readonly retryCount?: number;
+
+  /**
+   * Timeout of ClickHouse operations in seconds (0–600).
+   * @default - the sink's default (30)
+   */
+  readonly timeoutSeconds?: number;
+
+  /**
+   * Seconds between table-metadata refreshes (0–600).
+   * @default - the sink's default (0)
+   */
+  readonly tableRefreshIntervalSeconds?: number;
+
+  /**
+   * Insert timeout of the ClickHouse client in milliseconds (at least 100; keep it below `max.poll.interval.ms`).
+   * @default - the sink's default (240000)
+   */
+  readonly clickhouseClientInsertTimeoutMs?: number;
+
+  /**
+   * Records buffered before an insert (0 disables buffering).
+   * @default - the sink's default (0)
+   */
+  readonly bufferCount?: number;
+
+  /**
+   * Milliseconds to buffer before an insert; must be 0 with exactly-once.
+   * @default - the sink's default (0)
+   */
+  readonly bufferFlushTimeMs?: number;
+
+  /**
+   * Batch across partitions; must be false with exactly-once.
+   * @default - the sink's default (false)
+   */
+  readonly ignorePartitionsWhenBatching?: boolean;
+
+  /**
+   * KeeperMap root path of the exactly-once state (`zkPath`), starting with `/`.
+   * @default - the sink's default (`/kafka-connect`)
+   */
+  readonly keeperMapPath?: string;
+
+  /**
+   * Name of the exactly-once state table (`zkDatabase`).
+   * @default - the sink's default (`connect_state`)
+   */
+  readonly keeperMapTable?: string;
+
+  /**
+   * Cluster for `ON CLUSTER` when creating the state table on a self-hosted cluster (`keeperOnCluster`).
+   * @default - none
+   */
+  readonly keeperOnCluster?: string;
+
+  /**
+   * Split topic names into database and table (`enableDbTopicSplit`) at this character: `_`, `-` or `.`.
+   * @default - no split
+   */
+  readonly dbTopicSplitChar?: string;
+
+  /**
+   * Date-time parse patterns per field (`dateTimeFormats`).
+   * @default - none
+   */
+  readonly dateTimeFormats?: { [field: string]: string };
+
+  /**
+   * Add columns for new fields (`auto.evolve`); needs ALTER on the tables.
+   * @default false
+   */
+  readonly autoEvolve?: boolean;
+
+  /**
+   * Read Debezium change envelopes directly (`debeziumCDCEnabled`); tables must be
+   * `ReplacingMergeTree(_version, is_deleted)`.
+   * @default false
+   */
+  readonly debeziumCdcEnabled?: boolean;
+
+  /**
+   * Record value format.
+   * @default SinkValueFormat.jsonSchemaless()
+   */
+  readonly valueFormat?: SinkValueFormat;
+
+  /**
+   * Single message transforms, in order.
+   * @default - none
+   */
+  readonly transforms?: SinkTransform[];
+
+  /**
+   * `tasks.max`. With autoscaled capacity MSK Connect sets it (workers × MCUs × 2).
+   * @default - 1 with provisioned capacity (as in the guide); MSK Connect's value when autoscaled
+   */
+  readonly tasksMax?: number;
+
+  /**
+   * Records per poll (`consumer.max.poll.records` in the worker configuration): the guide's tuning.
+   * @default - Kafka's default (500)
+   */
+  readonly maxPollRecords?: number;
+
+  /**
+   * Average record size in bytes; with `maxPollRecords` sets `consumer.max.partition.fetch.bytes` to records × size.
+   * @default - Kafka's default fetch size (1048576)
+   */
+  readonly recordSizeBytes?: number;
+
+  /**
+   * Properties a newer sink version adds, passed through as given. Cannot override what the props above set, and
+   * secret-looking keys must be config-provider references.
+   * @default - none
+   */
+  readonly additionalProperties?: { [key: string]: string };
+
+  /**
+   * Compute capacity.
+   * @default ConnectorCapacity.autoScaled() - 1 MCU workers, 1 to 2 of them
+   */
+  readonly capacity?: ConnectorCapacity;
+
+  /**
+   * Kafka Connect version.
+   * @default KafkaConnectVersion.V3_7_X
+   */
+  readonly kafkaConnectVersion?: KafkaConnectVersion;
+
+  /**
+   * Worker log delivery.
+   * @default - a new KMS-encrypted CloudWatch log group kept one year
+   */
+  readonly logging?: ConnectorLogging;
+
+  /**
+   * Where alarms go.
+   * @default - a new encrypted SNS topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
+
+/**
+ * The official ClickHouse Kafka Connect sink on MSK Connect, as the ClickHouse MSK guide configures it — but typed,
+ * checked at synth and secret-safe: credentials only through the Secrets Manager config provider, `ssl` always
+ * explicit, egress only to ClickHouse's port and HTTPS, and a role that may read exactly its topics.
+ *
+ * @example
+ * new ClickHouseSinkConnector(this, 'Sink', {
+ *   cluster, vpc: network.vpc, vpcSubnets: network.privateSubnetSelection,
+ *   connectorName: 'events-to-clickhouse',
+ *   endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
+ *   credentials: secretsmanager.Secret.fromSecretNameV2(this, 'Ch', 'clickhouse/ingest'),
+ *   topics: ['events'],
+ *   release: { version: '1.3.5', sha256: '<sha256>', configProvider: { url: '<jar url>', sha256: '<sha256>' } },
+ * });
+ */
+export class ClickHouseSinkConnector extends Construct {
+  /** The plugin URL of an official release. */
+  public static releaseUrl(version: string): string {
+    return `https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/v${version}/clickhouse-kafka-connect-v${version}.zip`;
+  }
+
+  /** The connector. */
+  public readonly connector: MskConnector;
+
+  /** The worker configuration (Secrets Manager config provider, consumer tuning). */
+  public readonly workerConfiguration: WorkerConfiguration;
+
+  /** The plugin. */
+  public readonly plugin: IConnectorPlugin;
+
+  /** The connector configuration as deployed. */
+  public readonly connectorConfiguration: { [key: string]: string };
+
+  /** The endpoint. */
+  public readonly endpoint: ClickHouseEndpoint;
+
+  constructor(scope: Construct, id: string, props: ClickHouseSinkConnectorProps) {
+    super(scope, id);
+    this.endpoint = props.endpoint;
+    const config = this.buildConfiguration(props);
+    this.connectorConfiguration = config;
+
+    if ((props.plugin === undefined) === (props.release === undefined)) {
+      throw new Error(`give exactly one of \`plugin\` and \`release\`, got ${props.plugin ? 'both' : 'neither'}`);
+    }
+    this.plugin = props.plugin ?? this.releasePlugin(props.release!);
+
+    this.workerConfiguration = new WorkerConfiguration(this, 'WorkerConfiguration', {
+      description: `Workers of ClickHouse sink ${props.connectorName}`,
+      secretsManagerConfigProvider: true,
+      maxPollRecords: props.maxPollRecords,
+      maxPartitionFetchBytes: props.recordSizeBytes === undefined
+        ? undefined
+        : WorkerConfiguration.fetchBytesFor(props.maxPollRecords ?? 500, props.recordSizeBytes),
+    });
+
+    const capacity = props.capacity ?? ConnectorCapacity.autoScaled();
+    if (!capacity.isAutoScaled || props.tasksMax !== undefined) {
+      checkIntegerRange('tasksMax', props.tasksMax, 1, 1000);
+      config['tasks.max'] = String(props.tasksMax ?? 1);
+    }
+
+    const readTopics = props.topics ?? [props.topicsRegex!.permissionPattern];
+    const dlq = props.deadLetterQueue?.topicName;
+    this.connector = new MskConnector(this, 'Connector', {
+      cluster: props.cluster,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      connectorName: props.connectorName,
+      plugin: this.plugin,
+      connectorConfiguration: config,
+      capacity,
+      kafkaConnectVersion: props.kafkaConnectVersion,
+      workerConfiguration: this.workerConfiguration,
+      permissions: {
+        readTopics,
+        writeTopics: dlq ? [dlq] : undefined,
+        createTopics: dlq ? [dlq] : undefined,
+        secrets: [props.credentials],
+        secretKeys: props.credentialsKey && !props.credentials.encryptionKey ? [props.credentialsKey] : undefined,
+      },
+      logging: props.logging,
+      alarms: { topic: props.alarmTopic },
+      description: `ClickHouse sink to ${props.endpoint.hostname}`,
+    });
+    const description = `MSK Connect workers of ${props.connectorName} to ClickHouse ${props.endpoint.isCloud ? 'Cloud ' : ''}(${props.endpoint.ssl ? 'HTTPS' : 'HTTP'})`;
+    if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {
+      this.connector.allowInternetEgress(props.endpoint.port, `${description} through the NAT gateway`, `ClickHouse ${show(props.endpoint.hostname)}`);
+    } else {
+      this.connector.connections.allowTo(props.endpoint.peer, ec2.Port.tcp(props.endpoint.port), description);
+    }
+  }
+
+  private releasePlugin(release: ClickHouseSinkRelease): IConnectorPlugin {
+    const m = VERSION.exec(release.version);
+    if (!m) {
+      throw new Error(`\`release.version\` must be a release number such as '1.3.5', got ${show(release.version)}`);
+    }
+    const [major, minor] = [Number(m[1]), Number(m[2])];
+    if (major < 1 || (major === 1 && minor < 1)) {
+      throw new Error(`\`release.version\` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got ${show(release.version)}`);
+    }
+    return new ConnectorPlugin(this, 'Plugin', {
+      description: `ClickHouse Kafka Connect sink ${release.version} with the MSK config provider`,
+      source: PluginSource.fromUrl({
+        url: ClickHouseSinkConnector.releaseUrl(release.version),
+        sha256: release.sha256,
+        extraArtifacts: [release.configProvider],
+      }),
+    });
+  }
+
+  private buildConfiguration(props: ClickHouseSinkConnectorProps): { [key: string]: string } {
+    const e = props.endpoint;
+    if ((props.topics === undefined) === (props.topicsRegex === undefined)) {
+      throw new Error(`give exactly one of \`topics\` and \`topicsRegex\`, got ${props.topics ? 'both' : 'neither'}`);
+    }
+    if (props.topics) {
+      checkNotEmpty('topics', props.topics);
+      props.topics.forEach((t) => checkTopicName('topics', t));
+    }
+    if (props.topicsRegex) {
+      try {
+        new RegExp(props.topicsRegex.regex);
+      } catch {
+        throw new Error(`\`topicsRegex.regex\` must be a valid regular expression, got ${show(props.topicsRegex.regex)}`);
+      }
+      if (!props.topicsRegex.permissionPattern.endsWith('*') || props.topicsRegex.permissionPattern.length < 2) {
+        throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix ending in '*', got ${show(props.topicsRegex.permissionPattern)}`);
+      }
+    }
+    const exactlyOnce = props.exactlyOnce ?? e.isCloud;
+    checkIntegerRange('retryCount', props.retryCount, 3, 10);
+    checkIntegerRange('timeoutSeconds', props.timeoutSeconds, 0, 600);
+    checkIntegerRange('tableRefreshIntervalSeconds', props.tableRefreshIntervalSeconds, 0, 600);
+    checkIntegerAtLeast('clickhouseClientInsertTimeoutMs', props.clickhouseClientInsertTimeoutMs, 100);
+    checkIntegerAtLeast('bufferCount', props.bufferCount, 0);
+    checkIntegerAtLeast('bufferFlushTimeMs', props.bufferFlushTimeMs, 0);
+    checkIntegerAtLeast('errorsRetryTimeoutMs', props.errorsRetryTimeoutMs, 0);
+    checkOneOf('errorTolerance', props.errorTolerance, Object.values(ErrorTolerance));
+    checkOneOf('clientVersion', props.clientVersion, Object.values(ClickHouseClientVersion));
+    checkOneOf('dbTopicSplitChar', props.dbTopicSplitChar, ['_', '-', '.']);
+    if (exactlyOnce && props.bufferFlushTimeMs !== undefined && props.bufferFlushTimeMs !== 0) {
+      throw new Error(`\`bufferFlushTimeMs\` must be 0 with \`exactlyOnce\` (buffered inserts cannot be deduplicated), got ${props.bufferFlushTimeMs}`);
+    }
+    if (exactlyOnce && props.ignorePartitionsWhenBatching) {
+      throw new Error('`ignorePartitionsWhenBatching` must be false with `exactlyOnce` (exactly-once state is kept per partition), got true');
+    }
+    if (props.keeperMapPath !== undefined && !props.keeperMapPath.startsWith('/')) {
+      throw new Error(`\`keeperMapPath\` must start with '/', got ${show(props.keeperMapPath)}`);
+    }
+    if (props.jdbcConnectionProperties !== undefined && !props.jdbcConnectionProperties.startsWith('?')) {
+      throw new Error(`\`jdbcConnectionProperties\` must start with '?' (it is appended to the URL), got ${show(props.jdbcConnectionProperties)}`);
+    }
+    const tolerance = props.errorTolerance ?? ErrorTolerance.NONE;
+    if (props.deadLetterQueue) {
+      if (tolerance !== ErrorTolerance.ALL) {
+        throw new Error(`\`deadLetterQueue\` needs \`errorTolerance: ErrorTolerance.ALL\` (with 'none' the task stops on the first bad record), got '${tolerance}'`);
+      }
+      checkTopicName('deadLetterQueue.topicName', props.deadLetterQueue.topicName);
+      checkIntegerRange('deadLetterQueue.replicationFactor', props.deadLetterQueue.replicationFactor, 1, 32);
+      if (props.topics?.includes(props.deadLetterQueue.topicName)) {
+        throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} is also in \`topics\`: the sink would read its own failures`);
+      }
+    }
+    const secretName = props.credentials.secretName;
+    const field = (f: string | undefined, fallback: string, prop: string) => {
+      const value = f ?? fallback;
+      if (!/^[a-zA-Z0-9_.-]+$/.test(value)) {
+        throw new Error(`\`${prop}\` must be a JSON field name of letters, digits, '_', '.', '-', got ${show(value)}`);
+      }
+      return value;
+    };
+    const usernameField = field(props.usernameField, 'username', 'usernameField');
+    const passwordField = field(props.passwordField, 'password', 'passwordField');
+
+    const config: { [key: string]: string } = {
+      'connector.class': CLICKHOUSE_SINK_CONNECTOR_CLASS,
+      ...(props.topics ? { topics: props.topics.join(',') } : { 'topics.regex': props.topicsRegex!.regex }),
+      'hostname': e.hostname,
+      'port': String(e.port),
+      // The sink reads a missing `ssl` as false at run time (its config default says true): always explicit.
+      'ssl': String(e.ssl),
+      'database': props.database ?? 'default',
+      'username': `\${secretsmanager:${secretName}:${usernameField}}`,
+      'password': `\${secretsmanager:${secretName}:${passwordField}}`,
+      'exactlyOnce': String(exactlyOnce),
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      ...(props.valueFormat ?? SinkValueFormat.jsonSchemaless()).properties,
+      'errors.tolerance': tolerance,
+    };
+    const optional: Array<[string, string | undefined]> = [
+      ['topic2TableMap', props.topicToTableMap && Object.entries(props.topicToTableMap).map(([t, table]) => `${t}=${table}`).join(',')],
+      ['clickhouseSettings', props.clickhouseSettings && Object.entries(props.clickhouseSettings).map(([k, v]) => `${k}=${v}`).join(',')],
+      ['jdbcConnectionProperties', props.jdbcConnectionProperties],
+      ['client_version', props.clientVersion],
+      ['errors.retry.timeout', props.errorsRetryTimeoutMs?.toString()],
+      ['retryCount', props.retryCount?.toString()],
+      ['timeoutSeconds', props.timeoutSeconds?.toString()],
+      ['tableRefreshInterval', props.tableRefreshIntervalSeconds?.toString()],
+      ['clickhouseClientInsertTimeoutMs', props.clickhouseClientInsertTimeoutMs?.toString()],
+      ['bufferCount', props.bufferCount?.toString()],
+      ['bufferFlushTime', props.bufferFlushTimeMs?.toString()],
+      ['ignorePartitionsWhenBatching', props.ignorePartitionsWhenBatching?.toString()],
+      ['zkPath', props.keeperMapPath],
+      ['zkDatabase', props.keeperMapTable],
+      ['keeperOnCluster', props.keeperOnCluster],
+      ['enableDbTopicSplit', props.dbTopicSplitChar === undefined ? undefined : 'true'],
+      ['dbTopicSplitChar', props.dbTopicSplitChar],
+      ['dateTimeFormats', props.dateTimeFormats && Object.entries(props.dateTimeFormats).map(([f, p]) => `${f}=${p}`).join(';')],
+      ['auto.evolve', props.autoEvolve?.toString()],
+      ['debeziumCDCEnabled', props.debeziumCdcEnabled?.toString()],
+      ['errors.deadletterqueue.topic.name', props.deadLetterQueue?.topicName],
+      ['errors.deadletterqueue.topic.replication.factor', props.deadLetterQueue ? String(props.deadLetterQueue.replicationFactor ?? 3) : undefined],
+      ['errors.deadletterqueue.context.headers.enable', props.deadLetterQueue ? String(props.deadLetterQueue.contextHeaders ?? true) : undefined],
+    ];
+    for (const [key, value] of optional) {
+      if (value !== undefined) {
+        config[key] = value;
+      }
+    }
+    if (props.transforms && props.transforms.length > 0) {
+      config.transforms = props.transforms.map((t) => t.name).join(',');
+      for (const t of props.transforms) {
+        if (!/^[a-zA-Z0-9_-]+$/.test(t.name)) {
+          throw new Error(`\`transforms\` names must be letters, digits, '_' and '-', got ${show(t.name)}`);
+        }
+        config[`transforms.${t.name}.type`] = t.type;
+        for (const [k, v] of Object.entries(t.properties ?? {})) {
+          config[`transforms.${t.name}.${k}`] = v;
+        }
+      }
+    }
+    for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
+      if (key in config) {
+        throw new Error(`\`additionalProperties\` cannot set ${show(key)}: a typed prop of ClickHouseSinkConnector sets it`);
+      }
+      config[key] = value;
+    }
+    checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
+    return config;
+  }
+}

@@ -1,0 +1,150 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+
+/** A security-group rule as found in the app, flattened. */
+interface FoundRule {
+  readonly stack: Stack;
+  readonly groupId: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly protocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly cidr?: string;
+  readonly peerGroupId?: string;
+}
+
+function key(stack: Stack, value: unknown): string {
+  return JSON.stringify(stack.resolve(value));
+}
+
+/** Every security-group rule of the app the construct lives in: inline rules and separate rule resources. */
+function rulesOf(scope: IConstruct): FoundRule[] {
+  const rules: FoundRule[] = [];
+  for (const c of scope.node.root.node.findAll()) {
+    if (!(c instanceof CfnResource)) {
+      continue;
+    }
+    const stack = Stack.of(c);
+    if (c instanceof ec2.CfnSecurityGroup) {
+      const groupId = key(stack, { 'Fn::GetAtt': [c.logicalId, 'GroupId'] });
+      const inline = (list: unknown, direction: 'ingress' | 'egress') => {
+        for (const r of (stack.resolve(list) ?? []) as any[]) {
+          rules.push({
+            stack,
+            groupId,
+            direction,
+            protocol: String(r.ipProtocol ?? r.IpProtocol),
+            fromPort: r.fromPort ?? r.FromPort,
+            toPort: r.toPort ?? r.ToPort,
+            cidr: r.cidrIp ?? r.CidrIp,
+            peerGroupId: JSON.stringify(r.sourceSecurityGroupId ?? r.SourceSecurityGroupId ?? r.destinationSecurityGroupId ?? r.DestinationSecurityGroupId),
+          });
+        }
+      };
+      inline(c.securityGroupIngress, 'ingress');
+      inline(c.securityGroupEgress, 'egress');
+    } else if (c instanceof ec2.CfnSecurityGroupIngress) {
+      rules.push({
+        stack,
+        groupId: key(stack, c.groupId),
+        direction: 'ingress',
+        protocol: c.ipProtocol,
+        fromPort: c.fromPort,
+        toPort: c.toPort,
+        cidr: c.cidrIp,
+        peerGroupId: c.sourceSecurityGroupId === undefined ? undefined : key(stack, c.sourceSecurityGroupId),
+      });
+    } else if (c instanceof ec2.CfnSecurityGroupEgress) {
+      rules.push({
+        stack,
+        groupId: key(stack, c.groupId),
+        direction: 'egress',
+        protocol: c.ipProtocol,
+        fromPort: c.fromPort,
+        toPort: c.toPort,
+        cidr: c.cidrIp,
+        peerGroupId: c.destinationSecurityGroupId === undefined ? undefined : key(stack, c.destinationSecurityGroupId),
+      });
+    }
+  }
+  return rules;
+}
+
+function coversPort(rule: FoundRule, port: number): boolean {
+  if (rule.protocol === '-1') {
+    return true;
+  }
+  return rule.protocol === 'tcp' && (rule.fromPort ?? -1) <= port && port <= (rule.toPort ?? -1);
+}
+
+/** A destination of a connector's traffic. */
+export interface Destination {
+  /** What it is, for the error message (`cluster 'S/Cluster'`). */
+  readonly name: string;
+  readonly port: number;
+  /** Security groups of the destination, when it has them (then ingress must allow the source too). */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** A CIDR destination (e.g. 0.0.0.0/0 through the NAT gateway). */
+  readonly cidr?: string;
+}
+
+/**
+ * Checks that traffic from `sources` can reach `destination` on its port: an egress rule on a source group and, for
+ * a destination with security groups, an ingress rule from a source group. Security groups created outside this app
+ * (imported by id) are taken on trust. Returns the problems found, naming both ends.
+ */
+export function checkSecurityGroupPath(from: string, sources: ec2.ISecurityGroup[], destination: Destination): string[] {
+  if (sources.length === 0) {
+    return [];
+  }
+  const rules = rulesOf(sources[0]);
+  const owned = (sg: ec2.ISecurityGroup) => sg instanceof ec2.SecurityGroup;
+  const problems: string[] = [];
+  const sourceIds = (stack: Stack) => sources.map((sg) => key(stack, sg.securityGroupId));
+
+  if (destination.securityGroups !== undefined) {
+    if (destination.securityGroups.length === 0) {
+      return [`no security-group path from ${from} to ${destination.name} on TCP ${destination.port}: the destination has no known security groups to open (give them, e.g. \`securityGroups\` of MskCluster.fromClusterAttributes)`];
+    }
+    const ownedTargets = destination.securityGroups.filter(owned);
+    const ingressOk = ownedTargets.length === 0 || ownedTargets.some((sg) => rules.some((r) => r.direction === 'ingress'
+      && r.groupId === key(r.stack, sg.securityGroupId) && coversPort(r, destination.port)
+      && ((r.peerGroupId !== undefined && sourceIds(r.stack).includes(r.peerGroupId)) || r.cidr === '0.0.0.0/0')));
+    if (!ingressOk) {
+      problems.push(`no security-group path from ${from} to ${destination.name} on TCP ${destination.port}: no ingress rule of the destination's security groups admits the source's security groups`);
+    }
+  }
+
+  const ownedSources = sources.filter(owned) as ec2.SecurityGroup[];
+  if (ownedSources.length === sources.length && !ownedSources.some((sg) => sg.allowAllOutbound)) {
+    const egressOk = ownedSources.some((sg) => rules.some((r) => r.direction === 'egress' && r.groupId === key(r.stack, sg.securityGroupId)
+      && coversPort(r, destination.port) && (
+      (destination.cidr !== undefined && r.cidr === destination.cidr)
+        || (destination.securityGroups ?? []).some((d) => r.peerGroupId === key(r.stack, d.securityGroupId))
+        || r.cidr === '0.0.0.0/0')));
+    if (!egressOk) {
+      problems.push(`no security-group path from ${from} to ${destination.name} on TCP ${destination.port}: no egress rule of the source's security groups allows it`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks that each subnet routes 0.0.0.0/0 to a NAT gateway (subnets whose route table this app does not define are
+ * taken on trust). Returns the problems found.
+ */
+export function checkNatEgress(from: string, subnets: ec2.ISubnet[], why: string): string[] {
+  const problems: string[] = [];
+  for (const subnet of subnets) {
+    if (!(subnet.node.defaultChild instanceof ec2.CfnSubnet)) {
+      continue;
+    }
+    const route = subnet.node.tryFindChild('DefaultRoute') as ec2.CfnRoute | undefined;
+    const natId = route?.natGatewayId;
+    if (!route || natId === undefined || (!Token.isUnresolved(natId) && natId === '')) {
+      problems.push(`${from} needs internet egress (${why}), but subnet ${subnet.node.path} has no 0.0.0.0/0 route to a NAT gateway`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,429 @@
+import { SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, MskCluster,
+  PrivateSubnetWithNat, SinkValueFormat,
+} from '../lib';
+import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
+import { EXAMPLE_SHA256, userKey } from './support/fixtures';
+
+const RELEASE = {
+  version: '1.3.5',
+  sha256: EXAMPLE_SHA256,
+  configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
+};
+
+function setup(props: Partial<ClickHouseSinkConnectorProps> = {}, options: { flowLogs?: boolean } = {}) {
+  const stack = new Stack(testApp(), 'S');
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: options.flowLogs ?? false });
+  const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  const credentials = new secretsmanager.Secret(stack, 'ClickHouseCredentials', {
+    secretName: 'clickhouse/ingest',
+    encryptionKey: userKey(stack, 'CredentialsKey'),
+    generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'ingest' }), generateStringKey: 'password' },
+  });
+  const sink = new ClickHouseSinkConnector(stack, 'Sink', {
+    cluster,
+    vpc: network.vpc,
+    vpcSubnets: network.privateSubnetSelection,
+    connectorName: 'events-to-clickhouse',
+    endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
+    credentials,
+    topics: ['events'],
+    release: RELEASE,
+    ...props,
+  });
+  return { stack, network, cluster, credentials, sink, template: () => Template.fromStack(stack) };
+}
+
+function config(stack: Stack): Record<string, string> {
+  const connector = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'))[0];
+  return stack.resolve(connector.Properties.ConnectorConfiguration);
+}
+
+describe('connector configuration', () => {
+  test('ClickHouse Cloud: the guide\'s configuration, key by key, with the password from Secrets Manager', () => {
+    const { stack } = setup();
+    expect(config(stack)).toEqual({
+      'connector.class': 'com.clickhouse.kafka.connect.ClickHouseSinkConnector',
+      'topics': 'events',
+      'hostname': 'abc123.eu-west-1.aws.clickhouse.cloud',
+      'port': '8443',
+      'ssl': 'true',
+      'database': 'default',
+      'username': { 'Fn::Join': ['', ['${secretsmanager:', expect.anything(), ':username}']] },
+      'password': { 'Fn::Join': ['', ['${secretsmanager:', expect.anything(), ':password}']] },
+      'exactlyOnce': 'true',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+      'errors.tolerance': 'none',
+      'config.action.reload': 'none',
+    });
+  });
+
+  test('self-hosted over HTTP: ssl=false explicit, port 8123, exactly-once off, provisioned tasks.max', () => {
+    const { stack } = setup({
+      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal.example.com' }),
+      capacity: ConnectorCapacity.provisioned({ workerCount: 2 }),
+      tasksMax: 4,
+      database: 'analytics',
+    });
+    const c = config(stack);
+    expect(c).toMatchObject({ 'hostname': 'clickhouse.internal.example.com', 'port': '8123', 'ssl': 'false', 'exactlyOnce': 'false', 'database': 'analytics', 'tasks.max': '4' });
+  });
+
+  test('self-hosted over HTTPS on a given port', () => {
+    const { stack } = setup({ endpoint: ClickHouseEndpoint.selfHosted({ hostname: '10.1.2.3', ssl: true, port: 8443 }) });
+    expect(config(stack)).toMatchObject({ hostname: '10.1.2.3', port: '8443', ssl: 'true' });
+  });
+
+  test('every typed sink property lands under its sink key', () => {
+    const { stack } = setup({
+      exactlyOnce: false,
+      topicToTableMap: { events: 'events_local' },
+      clickhouseSettings: { insert_quorum: '2', async_insert: '0' },
+      jdbcConnectionProperties: '?socket_timeout=300000',
+      errorTolerance: ErrorTolerance.ALL,
+      deadLetterQueue: { topicName: 'events-dlq', replicationFactor: 3 },
+      errorsRetryTimeoutMs: 60000,
+      retryCount: 5,
+      timeoutSeconds: 60,
+      tableRefreshIntervalSeconds: 300,
+      clickhouseClientInsertTimeoutMs: 120000,
+      bufferCount: 1000,
+      bufferFlushTimeMs: 500,
+      ignorePartitionsWhenBatching: true,
+      keeperMapPath: '/kafka-connect-events',
+      keeperMapTable: 'connect_state_events',
+      keeperOnCluster: 'default',
+      dbTopicSplitChar: '.',
+      dateTimeFormats: { created_at: 'yyyy-MM-dd HH:mm:ss', updated_at: 'yyyy-MM-dd' },
+      autoEvolve: true,
+      debeziumCdcEnabled: true,
+      valueFormat: SinkValueFormat.avro('https://registry.example.com'),
+      transforms: [{ name: 'keyToValue', type: 'com.clickhouse.kafka.connect.transforms.KeyToValue', properties: { field: '_key' } }],
+      additionalProperties: { newSinkSetting: 'on' },
+    });
+    expect(config(stack)).toMatchObject({
+      'exactlyOnce': 'false',
+      'topic2TableMap': 'events=events_local',
+      'clickhouseSettings': 'insert_quorum=2,async_insert=0',
+      'jdbcConnectionProperties': '?socket_timeout=300000',
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': 'events-dlq',
+      'errors.deadletterqueue.topic.replication.factor': '3',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+      'errors.retry.timeout': '60000',
+      'retryCount': '5',
+      'timeoutSeconds': '60',
+      'tableRefreshInterval': '300',
+      'clickhouseClientInsertTimeoutMs': '120000',
+      'bufferCount': '1000',
+      'bufferFlushTime': '500',
+      'ignorePartitionsWhenBatching': 'true',
+      'zkPath': '/kafka-connect-events',
+      'zkDatabase': 'connect_state_events',
+      'keeperOnCluster': 'default',
+      'enableDbTopicSplit': 'true',
+      'dbTopicSplitChar': '.',
+      'dateTimeFormats': 'created_at=yyyy-MM-dd HH:mm:ss;updated_at=yyyy-MM-dd',
+      'auto.evolve': 'true',
+      'debeziumCDCEnabled': 'true',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter.schema.registry.url': 'https://registry.example.com',
+      'transforms': 'keyToValue',
+      'transforms.keyToValue.type': 'com.clickhouse.kafka.connect.transforms.KeyToValue',
+      'transforms.keyToValue.field': '_key',
+      'newSinkSetting': 'on',
+    });
+  });
+
+  test('topics by regex use the regex and the role reads the permission pattern', () => {
+    const { stack } = setup({ topics: undefined, topicsRegex: { regex: 'events-.*', permissionPattern: 'events-*' } });
+    expect(config(stack)['topics.regex']).toBe('events-.*');
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('/events-*');
+  });
+
+  test('the guide\'s tuning goes to the worker configuration with the config provider', () => {
+    const { stack, sink } = setup({ maxPollRecords: 5000, recordSizeBytes: 1024 });
+    expect(sink.workerConfiguration.properties).toMatchObject({
+      'consumer.max.poll.records': '5000',
+      'consumer.max.partition.fetch.bytes': '5120000',
+      'config.providers': 'secretsmanager',
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::KafkaConnect::WorkerConfiguration', 1);
+  });
+
+  test('the official release and the config provider are fetched, checksum-pinned, into one plugin', () => {
+    const { template } = setup();
+    template().hasResourceProperties('Custom::ConnectorPluginArtifact', {
+      Sources: [
+        { Url: 'https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/v1.3.5/clickhouse-kafka-connect-v1.3.5.zip', Sha256: EXAMPLE_SHA256 },
+        { Url: RELEASE.configProvider.url, Sha256: 'b'.repeat(64) },
+      ],
+    });
+  });
+});
+
+describe('network and permissions', () => {
+  test('ClickHouse Cloud: egress is the brokers on 9098, ClickHouse on 8443 and HTTPS for Secrets Manager, nothing else', () => {
+    const { template } = setup();
+    const sg = Object.values(template().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MSK Connect workers') } }))[0];
+    expect(sg.Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', Description: expect.stringMatching(/Secrets Manager/), FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      { CidrIp: '0.0.0.0/0', Description: expect.stringMatching(/ClickHouse Cloud \(HTTPS\)/), FromPort: 8443, IpProtocol: 'tcp', ToPort: 8443 },
+    ]);
+    template().hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 9098, ToPort: 9098, DestinationSecurityGroupId: Match.anyValue() });
+  });
+
+  test('self-hosted in the VPC: egress on its port to the given peer only', () => {
+    const stack = new Stack(testApp(), 'S2');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const server = new ec2.SecurityGroup(stack, 'ClickHouseServer', { vpc: network.vpc });
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'to-self-hosted',
+      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal', peer: server }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+      topics: ['events'],
+      release: RELEASE,
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8123, ToPort: 8123, DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClickHouseServer'), 'GroupId'] } });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8123, ToPort: 8123, GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClickHouseServer'), 'GroupId'] } });
+  });
+
+  test('the role reads exactly its topics, its group, the secret and its key; the DLQ adds write and create', () => {
+    const { template } = setup({ errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } });
+    const policy = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('events-to-clickhouse') } }))[0];
+    const bySid = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s]));
+    expect(Object.keys(bySid)).toEqual(['ClusterControlPlaneRead', 'ControlPlaneListing', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
+      'ReadTopics', 'WriteTopics', 'CreateTopics', 'ReadSecrets', 'DecryptSecrets']);
+    expect(JSON.stringify(bySid.ReadTopics.Resource)).toMatch(/\/events"\]\]\}$/);
+    expect(JSON.stringify(bySid.WriteTopics.Resource)).toContain('/events-dlq');
+    expect(JSON.stringify(bySid.ConsumerGroups.Resource)).toContain('/connect-events-to-clickhouse*');
+    expect(bySid.ReadSecrets.Resource).toEqual({ Ref: expect.stringMatching(/^ClickHouseCredentials/) });
+    expect(bySid.DecryptSecrets.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^CredentialsKey/), 'Arn'] });
+  });
+
+  test('an imported secret gets kms:Decrypt on the key given for it', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
+    const key = userKey(stack, 'SharedKey');
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'sink',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+      credentialsKey: key,
+      topics: ['events'],
+      release: RELEASE,
+    });
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('connector sink') } }))[0];
+    const decrypt = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'DecryptSecrets');
+    expect(decrypt.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SharedKey/), 'Arn'] });
+  });
+
+  test('no secret value appears anywhere in the synthesized template (sentinel)', () => {
+    // The credentials live in another stack with a known value; nothing the library writes may carry that value.
+    const app = testApp();
+    const secrets = new Stack(app, 'Secrets');
+    const SENTINEL = 'Sentinel-Password-7f3a9c';
+    const credentials = new secretsmanager.Secret(secrets, 'Creds', {
+      encryptionKey: userKey(secrets, 'Key'),
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ username: 'ingest', password: SENTINEL })),
+    });
+    const stack = new Stack(app, 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'sink',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials,
+      topics: ['events'],
+      release: RELEASE,
+    });
+    const assembly = app.synth();
+    expect(JSON.stringify(assembly.getStackByName('Secrets').template)).toContain(SENTINEL); // the control: it is there
+    const text = JSON.stringify(assembly.getStackByName('S').template);
+    expect(text).not.toContain(SENTINEL);
+    const connector = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'))[0];
+    for (const [k, v] of Object.entries(connector.Properties.ConnectorConfiguration as Record<string, unknown>)) {
+      if (/password|secret|token|username/i.test(k)) {
+        expect(JSON.stringify(v)).toContain('${secretsmanager:');
+      }
+    }
+  });
+
+  test('a literal secret cannot be smuggled in through the escape hatch', () => {
+    expect(() => setup({ additionalProperties: { 'ssl.truststore.password': 'Sentinel-Password-7f3a9c' } }))
+      .toThrow("`additionalProperties` 'ssl.truststore.password' must be a config-provider reference");
+  });
+});
+
+describe('connectivity checklist at synth', () => {
+  test('fails when the worker subnets have no route to a NAT gateway, naming both ends', () => {
+    const stack = new Stack(testApp(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Isolated', {
+      natGateways: 0,
+      maxAzs: 2,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      connectorName: 'sink',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+      topics: ['events'],
+      release: RELEASE,
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/connector 'S\/Sink\/Connector' needs internet egress \(the Secrets Manager API on TCP 443, ClickHouse 'h.clickhouse.cloud' on TCP 8443\), but subnet S\/Isolated\/IsolatedSubnet1 has no 0.0.0.0\/0 route to a NAT gateway/);
+  });
+
+  test('fails when an imported cluster has no security groups to open', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = MskCluster.fromClusterAttributes(stack, 'Cluster', { clusterArn: 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/uuid-1', bootstrapBrokersSaslIam: 'b-1.prod:9098' });
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'sink',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+      topics: ['events'],
+      release: RELEASE,
+    });
+    expect(() => Template.fromStack(stack)).toThrow("no security-group path from connector 'S/Sink/Connector' to cluster 'S/Cluster' on TCP 9098: the destination has no known security groups to open");
+  });
+
+  test('fails when the brokers\' security group does not admit the connector', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
+    new ClickHouseSinkConnector(stack, 'Sink', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'sink',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+      topics: ['events'],
+      release: RELEASE,
+    });
+    // A path that is removed after the fact is caught too: drop the rules the construct added.
+    for (const child of stack.node.findAll()) {
+      if (child instanceof ec2.CfnSecurityGroupIngress && JSON.stringify(stack.resolve(child.groupId)).includes('ClusterSecurityGroup')) {
+        child.node.scope!.node.tryRemoveChild(child.node.id);
+      }
+    }
+    expect(() => Template.fromStack(stack)).toThrow("no security-group path from connector 'S/Sink/Connector' to cluster 'S/Cluster' on TCP 9098: no ingress rule of the destination's security groups admits the source's security groups");
+  });
+});
+
+describe('compliance', () => {
+  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+    const { stack } = setup({}, { flowLogs: true });
+    // The credentials secret is the test's stand-in for the user's own secret (rotation is the user's to set up).
+    const ours = (f: { path: string }) => !f.path.startsWith('S/ClickHouseCredentials/');
+    expect(describeFindings(nagFindings(stack).filter(ours))).toEqual([]);
+    expect(describeFindings(validatorFindings(stack).filter(ours))).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  const fails = (props: Partial<ClickHouseSinkConnectorProps>, message: string) => expect(() => setup(props)).toThrow(message);
+
+  test('fails on a hostname with a scheme', () => {
+    expect(() => ClickHouseEndpoint.cloud({ hostname: 'https://abc.clickhouse.cloud' })).toThrow("`hostname` must not contain a scheme (the sink builds the URL from `ssl`), got 'https://abc.clickhouse.cloud'");
+  });
+  test('fails on a hostname with a port', () => {
+    expect(() => ClickHouseEndpoint.cloud({ hostname: 'abc.clickhouse.cloud:8443' })).toThrow('`hostname` must be a host name or IPv4 address without port or path');
+  });
+  test('fails on a Cloud port that is not 8443', () => {
+    expect(() => ClickHouseEndpoint.cloud({ hostname: 'h', port: 9440 })).toThrow('`port` of a ClickHouse Cloud endpoint must be 8443 (HTTPS), got 9440');
+  });
+  test('fails on a port out of range', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', port: 70000 })).toThrow('`port` must be a whole number between 1 and 65535, got 70000');
+  });
+  test('fails on HTTPS on the plain HTTP port', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: true, port: 8123 })).toThrow("`port` 8123 is ClickHouse's plain HTTP port, but `ssl` is true");
+  });
+  test('fails on HTTP on the HTTPS port', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', port: 8443 })).toThrow("`port` 8443 is ClickHouse's HTTPS port, but `ssl` is false");
+  });
+  test('fails on both topics and topicsRegex', () => {
+    fails({ topicsRegex: { regex: 'a.*', permissionPattern: 'a*' } }, 'give exactly one of `topics` and `topicsRegex`, got both');
+  });
+  test('fails on neither topics nor topicsRegex', () => {
+    fails({ topics: undefined }, 'give exactly one of `topics` and `topicsRegex`, got neither');
+  });
+  test('fails on an empty topic list', () => {
+    fails({ topics: [] }, '`topics` must not be empty, got []');
+  });
+  test('fails on an invalid topic name', () => {
+    fails({ topics: ['bad topic'] }, "`topics` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'bad topic'");
+  });
+  test('fails on a literal password in the escape hatch', () => {
+    fails({ additionalProperties: { password: 'hunter2' } }, "`additionalProperties` cannot set 'password': a typed prop of ClickHouseSinkConnector sets it");
+  });
+  test('fails on a literal secret under a new key', () => {
+    fails({ additionalProperties: { 'proxy.password': 'hunter2' } }, "`additionalProperties` 'proxy.password' must be a config-provider reference");
+  });
+  test('fails on retryCount out of 3-10', () => {
+    fails({ retryCount: 2 }, '`retryCount` must be a whole number between 3 and 10, got 2');
+  });
+  test('fails on timeoutSeconds out of 0-600', () => {
+    fails({ timeoutSeconds: 601 }, '`timeoutSeconds` must be a whole number between 0 and 600, got 601');
+  });
+  test('fails on tableRefreshIntervalSeconds out of 0-600', () => {
+    fails({ tableRefreshIntervalSeconds: -1 }, '`tableRefreshIntervalSeconds` must be a whole number between 0 and 600, got -1');
+  });
+  test('fails on clickhouseClientInsertTimeoutMs below 100', () => {
+    fails({ clickhouseClientInsertTimeoutMs: 99 }, '`clickhouseClientInsertTimeoutMs` must be a whole number of at least 100, got 99');
+  });
+  test('fails on buffered flushes with exactly-once', () => {
+    fails({ bufferFlushTimeMs: 1000 }, '`bufferFlushTimeMs` must be 0 with `exactlyOnce` (buffered inserts cannot be deduplicated), got 1000');
+  });
+  test('fails on cross-partition batching with exactly-once', () => {
+    fails({ ignorePartitionsWhenBatching: true }, '`ignorePartitionsWhenBatching` must be false with `exactlyOnce`');
+  });
+  test('fails on a KeeperMap path without a leading slash', () => {
+    fails({ keeperMapPath: 'kafka-connect' }, "`keeperMapPath` must start with '/', got 'kafka-connect'");
+  });
+  test('fails on a db/topic split character that is not _ - .', () => {
+    fails({ dbTopicSplitChar: '/' }, "`dbTopicSplitChar` must be one of '_', '-', '.', got '/'");
+  });
+  test('fails on a dead-letter queue without error tolerance all', () => {
+    fails({ deadLetterQueue: { topicName: 'dlq' } }, "`deadLetterQueue` needs `errorTolerance: ErrorTolerance.ALL` (with 'none' the task stops on the first bad record), got 'none'");
+  });
+  test('fails on a dead-letter queue that is also a source topic', () => {
+    fails({ errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events' } }, "`deadLetterQueue.topicName` 'events' is also in `topics`");
+  });
+  test('fails on JDBC properties without a leading ?', () => {
+    fails({ jdbcConnectionProperties: 'socket_timeout=1' }, "`jdbcConnectionProperties` must start with '?'");
+  });
+  test('fails on a release older than 1.1.0', () => {
+    fails({ release: { ...RELEASE, version: '1.0.17' } }, "`release.version` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got '1.0.17'");
+  });
+  test('fails on both plugin and release, or neither', () => {
+    fails({ release: undefined }, 'give exactly one of `plugin` and `release`, got neither');
+  });
+  test('fails on a regex permission pattern that is not a prefix', () => {
+    fails({ topics: undefined, topicsRegex: { regex: 'e.*', permissionPattern: 'e' } }, "`topicsRegex.permissionPattern` must be a topic-name prefix ending in '*', got 'e'");
+  });
+  test('fails on a schema registry URL that is not https', () => {
+    expect(() => SinkValueFormat.avro('http://registry:8081')).toThrow("`schemaRegistryUrl` must be an https:// URL, got 'http://registry:8081'");
+  });
+});
