@@ -30,6 +30,7 @@ function rulesOf(scope: IConstruct): FoundRule[] {
       const groupId = key(stack, { 'Fn::GetAtt': [c.logicalId, 'GroupId'] });
       const inline = (list: unknown, direction: 'ingress' | 'egress') => {
         for (const r of (stack.resolve(list) ?? []) as any[]) {
+          const peer = r.sourceSecurityGroupId ?? r.destinationSecurityGroupId ?? r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId;
           rules.push({
             stack,
             groupId,
@@ -38,7 +39,7 @@ function rulesOf(scope: IConstruct): FoundRule[] {
             fromPort: r.fromPort ?? r.FromPort,
             toPort: r.toPort ?? r.ToPort,
             cidr: r.cidrIp ?? r.CidrIp,
-            peerGroupId: JSON.stringify(r.sourceSecurityGroupId ?? r.SourceSecurityGroupId ?? r.destinationSecurityGroupId ?? r.DestinationSecurityGroupId),
+            peerGroupId: peer === undefined ? undefined : JSON.stringify(peer),
           });
         }
       };
