@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
-import { MskCluster, PrivateSubnetWithNat } from '../lib';
+import { App } from 'aws-cdk-lib';
+import { MskClickHousePipelineStack } from '../lib';
 
+/**
+ * The example app. Every value comes from CDK context (`-c key=value` or cdk.context.json); without context the
+ * stack synthesizes with clearly named example values (see PipelineExampleValues).
+ *
+ *   npx cdk deploy \
+ *     -c clickhouse:hostname=abc123.eu-west-1.aws.clickhouse.cloud \
+ *     -c clickhouse:credentialsSecretName=clickhouse/ingest \
+ *     -c clickhouse:topics=events,orders \
+ *     -c clickhouse:sinkVersion=1.3.5 -c clickhouse:sinkSha256=<sha256> \
+ *     -c clickhouse:configProviderUrl=<url> -c clickhouse:configProviderSha256=<sha256>
+ */
 const app = new App();
-const stack = new Stack(app, 'MskClickHousePipeline', {
-  description: 'Example: MSK -> MSK Connect -> ClickHouse pipeline (msk-clickhouse-pipeline)',
-});
-const network = new PrivateSubnetWithNat(stack, 'Network');
-const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
-cluster.addTopic('EventsTopic', { topicName: 'events', partitions: 6 });
+const ctx = (key: string): string | undefined => app.node.tryGetContext(key);
+const list = (key: string) => ctx(key)?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
-new CfnOutput(stack, 'NatGatewayPublicIps', {
-  description: 'Add these addresses to the ClickHouse Cloud IP access list',
-  value: Fn.join(',', network.natGatewayPublicIps),
-});
-new CfnOutput(stack, 'BootstrapBrokersSaslIam', {
-  description: 'Bootstrap brokers for IAM-authenticated clients',
-  value: cluster.bootstrapBrokersSaslIam,
+const sinkVersion = ctx('clickhouse:sinkVersion');
+new MskClickHousePipelineStack(app, 'MskClickHousePipeline', {
+  clickHouseHostname: ctx('clickhouse:hostname'),
+  credentialsSecretName: ctx('clickhouse:credentialsSecretName'),
+  credentialsKeyArn: ctx('clickhouse:credentialsKeyArn'),
+  topics: list('clickhouse:topics'),
+  sinkRelease: sinkVersion === undefined ? undefined : {
+    version: sinkVersion,
+    sha256: ctx('clickhouse:sinkSha256') ?? '',
+    configProvider: { url: ctx('clickhouse:configProviderUrl') ?? '', sha256: ctx('clickhouse:configProviderSha256') ?? '' },
+  },
+  alarmEmail: ctx('alarmEmail'),
 });
 app.synth();

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -362,8 +362,10 @@ export class ConnectorPlugin extends Resource implements IConnectorPlugin {
       throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
     }
     const bound = props.source._bind(this, prefix);
-    const digest = crypto.createHash('sha256').update(bound.identity).digest('hex').slice(0, 8);
-    this.pluginName = `${prefix}-${digest}`;
+    // Hash of the identity as synthesized (tokens resolved), so it changes exactly when the content does.
+    this.pluginName = Lazy.string({
+      produce: () => `${prefix}-${crypto.createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(bound.identity))).digest('hex').slice(0, 8)}`,
+    });
     const resource = new kafkaconnect.CfnCustomPlugin(this, 'Resource', {
       name: this.pluginName,
       description: props.description,

@@ -8,3 +8,4 @@ export * from './connector-plugin';
 export * from './connector-role';
 export * from './msk-connector';
 export * from './clickhouse-sink-connector';
+export * from './msk-clickhouse-pipeline-stack';

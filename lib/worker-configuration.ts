@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { Aws, Fn, IResource, Names, Resource, Token } from 'aws-cdk-lib';
+import { Aws, Fn, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import { Construct } from 'constructs';
 import { checkIntegerAtLeast, checkIntegerRange, show } from './private/validation';
@@ -180,13 +180,14 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
     this.properties = properties;
     const content = Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n');
 
-    // The hash covers the text with tokens in their unresolved form, which is stable from one synth to the next.
-    const digest = crypto.createHash('sha256').update(content).digest('hex').slice(0, 8);
     const prefix = props.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
     if (!Token.isUnresolved(prefix) && !/^[a-zA-Z0-9-]{1,100}$/.test(prefix)) {
       throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
     }
-    this.workerConfigurationName = `${prefix}-${digest}`;
+    // The hash covers the content as synthesized (tokens resolved), so it changes exactly when the content does.
+    this.workerConfigurationName = Lazy.string({
+      produce: () => `${prefix}-${crypto.createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(content))).digest('hex').slice(0, 8)}`,
+    });
 
     const resource = new kafkaconnect.CfnWorkerConfiguration(this, 'Resource', {
       name: this.workerConfigurationName,

@@ -29,7 +29,7 @@ describe('ConnectorPlugin', () => {
     });
     t.hasResourceProperties('AWS::KafkaConnect::CustomPlugin', {
       ContentType: 'ZIP',
-      Name: plugin.pluginName,
+      Name: stack.resolve(plugin.pluginName),
       Location: {
         S3Location: {
           BucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectorPluginStoreBucket'), 'Arn'] },
@@ -106,7 +106,8 @@ describe('ConnectorPlugin', () => {
   test('a new checksum gives the plugin a new name (custom plugins are replaced on any change)', () => {
     const a = new ConnectorPlugin(new Stack(testApp(), 'S'), 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }) });
     const b = new ConnectorPlugin(new Stack(testApp(), 'S'), 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: 'd'.repeat(64) }) });
-    expect(a.pluginName).not.toBe(b.pluginName);
+    expect(Stack.of(a).resolve(a.pluginName)).not.toBe(Stack.of(b).resolve(b.pluginName));
+    expect(Stack.of(a).resolve(a.pluginName)).toMatch(/^S-P-[0-9A-F]{8}-[0-9a-f]{8}$/);
   });
 
   describe('bad input', () => {

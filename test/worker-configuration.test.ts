@@ -37,12 +37,13 @@ describe('WorkerConfiguration', () => {
   });
 
   test('the name carries a content hash, so a changed configuration never collides with the old one', () => {
-    const a = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 500 });
-    const b = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 1000 });
-    const c = new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { maxPollRecords: 500 });
-    expect(a.workerConfigurationName).not.toBe(b.workerConfigurationName);
-    expect(a.workerConfigurationName).toBe(c.workerConfigurationName);
-    expect(a.workerConfigurationName).toMatch(/^S-Workers-[0-9A-F]{8}-[0-9a-f]{8}$/);
+    const name = (maxPollRecords: number) => {
+      const stack = new Stack(testApp(), 'S');
+      return stack.resolve(new WorkerConfiguration(stack, 'Workers', { maxPollRecords, secretsManagerConfigProvider: true }).workerConfigurationName);
+    };
+    expect(name(500)).not.toBe(name(1000));
+    expect(name(500)).toBe(name(500));
+    expect(name(500)).toMatch(/^S-Workers-[0-9A-F]{8}-[0-9a-f]{8}$/);
   });
 
   test('allowed consumer and producer overrides pass', () => {
