@@ -151,7 +151,9 @@ describe('security checklist: network', () => {
     }
     const [, cluster] = ofType('AWS::MSK::Cluster')[0];
     const [, connector] = ofType('AWS::KafkaConnect::Connector')[0];
-    const workloadSubnets = [...cluster.Properties.BrokerNodeGroupInfo.ClientSubnets, ...connector.Properties.KafkaCluster.ApacheKafkaCluster.Vpc.Subnets];
+    const brokerSubnets = cluster.Properties.BrokerNodeGroupInfo.ClientSubnets;
+    const workerSubnets = connector.Properties.KafkaCluster.ApacheKafkaCluster.Vpc.Subnets;
+    const workloadSubnets = [...brokerSubnets, ...workerSubnets];
     for (const ref of workloadSubnets) {
       expect(natRouted.has(tableOf(ref.Ref))).toBe(true);
       expect(igwRouted.has(tableOf(ref.Ref))).toBe(false);
