@@ -58,15 +58,18 @@ project.jest?.addReporter(new javascript.JestReporter('<rootDir>/test/support/su
 project.tasks.tryFind('install:ci')?.reset('npm install --no-audit --no-fund');
 
 // The example CDK app lives in bin/: type-checked and linted with the rest, but not part of the jsii package.
-new JsonFile(project, 'bin/tsconfig.json', {
-  obj: {
-    extends: '../tsconfig.json',
-    compilerOptions: { noEmit: true, rootDir: '..' },
-    include: ['**/*.ts'],
-  },
-});
-project.eslint?.addLintPattern('bin');
-project.eslint?.allowDevDeps('bin/**');
+// scripts/ holds the project's own tools (security report, benchmark), type-checked and linted the same way.
+for (const dir of ['bin', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts', '../lib/**/*.ts'],
+    },
+  });
+  project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
+}
 project.eslint?.allowDevDeps('test/**');
 project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/docs/', '/.ci/', '/scripts/');
 
@@ -77,12 +80,17 @@ project.compileTask.exec('mkdir -p dist/handlers && cp -r lib/handlers/. dist/ha
 // ts-jest transpiles test files one by one (isolatedModules) for speed; one tsc pass type-checks tests and bin/.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests and the example app (the library itself is checked by jsii)',
-  steps: [{ exec: 'tsc --noEmit -p test/tsconfig.json' }, { exec: 'tsc --noEmit -p bin/tsconfig.json' }],
+  steps: ['test', 'bin', 'scripts'].map((dir) => ({ exec: `tsc --noEmit -p ${dir}/tsconfig.json` })),
 });
 project.testTask.prependSpawn(typecheck);
 project.addTask('test:coverage', {
   description: 'Run the tests with coverage',
   steps: [{ exec: 'jest --passWithNoTests --coverage' }],
+});
+
+project.addTask('security-report', {
+  description: 'Synthesize the example app and write docs/SECURITY-REVIEW.md and the README architecture diagram',
+  steps: [{ exec: 'cdk synth -q' }, { exec: 'ts-node --transpile-only scripts/security-report.ts cdk.out' }],
 });
 
 new JsonFile(project, 'cdk.json', {

@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MskClickHousePipelineStack } from '../lib';
+import { DIAGRAM_END, DIAGRAM_START, flat, renderArchitecture, renderSecurityReport, REPORTED_STACKS, withDiagram } from '../scripts/security-report';
+import { testApp } from './support/compliance';
+
+const ROOT = path.join(__dirname, '..');
+
+describe('security review report', () => {
+  const template = Template.fromStack(new MskClickHousePipelineStack(testApp(), REPORTED_STACKS[0])).toJSON();
+  const report = renderSecurityReport([{ name: REPORTED_STACKS[0], template }]);
+
+  test('docs/SECURITY-REVIEW.md matches the templates (run `npm run security-report` after changing them)', () => {
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'SECURITY-REVIEW.md'), 'utf-8')).toBe(report);
+  });
+
+  test('the README architecture diagram matches the template (run `npm run security-report`)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+    expect(withDiagram(readme, renderArchitecture(template))).toBe(readme);
+  });
+
+  test('the report lists every rule, every role statement, encryption, retention and acknowledgement', () => {
+    expect(report).toContain('| ClusterSecurityGroup');
+    expect(report).toMatch(/\| ingress \| tcp 9098 \| <ClickHouseSinkConnectorSecurityGroup[0-9A-F]+\.GroupId> \|/);
+    expect(report).toContain('kafkaconnect.amazonaws.com');
+    expect(report).toContain('(ReadTopics) | Allow | kafka-cluster:DescribeTopic, kafka-cluster:ReadData');
+    expect(report).toMatch(/AWS::MSK::Cluster \| KMS <ClusterKey[0-9A-F]+\.Arn> \| client-broker TLS, in-cluster true/);
+    expect(report).toMatch(/\| 365 days \| Retain \|/);
+    expect(report).toContain('| HIPAA.Security-VPCNoUnrestrictedRouteToIGW | Public subnet that holds only a NAT gateway');
+    const statementRows = (report.match(/^\| \S+ \((ClusterConnect|ReadTopics|ConsumerGroups)\)/gm) ?? []).length;
+    expect(statementRows).toBe(3);
+  });
+
+  test('flat renders intrinsics readably', () => {
+    expect(flat({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:', { 'Fn::GetAtt': ['Cluster', 'Arn'] }]] })).toBe('arn:${AWS::Partition}:kafka:<Cluster.Arn>');
+    expect(flat({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'Cluster' }] }] })).toBe('<Cluster>[/2]');
+  });
+
+  test('withDiagram fails without the markers', () => {
+    expect(() => withDiagram('# no markers', 'x')).toThrow(`README.md must contain the markers ${DIAGRAM_START} and ${DIAGRAM_END}`);
+  });
+});
