@@ -81,7 +81,8 @@ function portRange(rule: Json): string {
 
 function securityGroupSection(template: Json): string[] {
   const rows: string[][] = [];
-  const peer = (rule: Json) => flat(rule.SourceSecurityGroupId ?? rule.DestinationSecurityGroupId ?? rule.CidrIp ?? rule.CidrIpv6 ?? rule.DestinationPrefixListId);
+  const peer = (rule: Json) =>
+    flat(rule.SourceSecurityGroupId ?? rule.DestinationSecurityGroupId ?? rule.CidrIp ?? rule.CidrIpv6 ?? rule.DestinationPrefixListId);
   for (const [id, sg] of resourcesOf(template, 'AWS::EC2::SecurityGroup')) {
     for (const rule of sg.Properties.SecurityGroupIngress ?? []) {
       rows.push([id, 'ingress', portRange(rule), peer(rule), rule.Description ?? '']);
@@ -206,7 +207,9 @@ export function renderSecurityReport(templates: NamedTemplate[]): string {
   for (const { name, template } of templates) {
     const counts = Object.values(template.Resources ?? {}).filter((r: Json) => r.Type !== 'AWS::CDK::Metadata').length;
     out.push(`## Stack ${name}`, '', `${counts} resources.`, '');
-    out.push(...securityGroupSection(template), ...iamSection(template), ...encryptionSection(template), ...retentionSection(template), ...acknowledgementSection(template));
+    for (const section of [securityGroupSection, iamSection, encryptionSection, retentionSection, acknowledgementSection]) {
+      out.push(...section(template));
+    }
   }
   return out.join('\n').replace(/\n+$/, '\n');
 }
@@ -219,7 +222,7 @@ export function renderArchitecture(template: Json): string {
   const topics = resourcesOf(template, 'AWS::MSK::Topic').map(([, t]) => t.Properties.TopicName);
   const lines = ['```mermaid', 'flowchart LR'];
   lines.push(`  subgraph VPC["VPC (${has('AWS::EC2::Subnet')} subnets, flow logs ${has('AWS::EC2::FlowLog') ? 'on' : 'off'})"]`);
-  lines.push(`    subgraph Private["private subnets"]`);
+  lines.push('    subgraph Private["private subnets"]');
   if (cluster) {
     const p = cluster[1].Properties;
     lines.push(`      MSK[("MSK ${p.KafkaVersion}<br/>${p.NumberOfBrokerNodes} x ${p.BrokerNodeGroupInfo.InstanceType}<br/>IAM auth, TLS, KMS")]`);
@@ -229,7 +232,7 @@ export function renderArchitecture(template: Json): string {
     lines.push(`      ${id}["MSK Connect: ${cls}<br/>${c.Properties.KafkaClusterClientAuthentication.AuthenticationType} + ${c.Properties.KafkaClusterEncryptionInTransit.EncryptionType}"]`);
   }
   lines.push('    end');
-  lines.push(`    subgraph Public["public subnets"]`);
+  lines.push('    subgraph Public["public subnets"]');
   lines.push(`      NAT["${has('AWS::EC2::NatGateway')} NAT gateway(s) + Elastic IPs"]`);
   lines.push('    end');
   lines.push('  end');
