@@ -265,8 +265,8 @@ export class PluginStore extends Construct {
     this.handler = new lambda.Function(this, 'Handler', {
       description: 'Downloads pinned MSK Connect plugin artifacts, verifies their SHA-256 and stores the plugin ZIP',
       runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'plugin-fetch')),
+      handler: 'plugin-fetch.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, 'handlers')),
       timeout: Duration.minutes(10),
       memorySize: 2048,
       role: role.withoutPolicyUpdates(),

@@ -9,3 +9,4 @@ export * from './connector-role';
 export * from './msk-connector';
 export * from './clickhouse-sink-connector';
 export * from './msk-clickhouse-pipeline-stack';
+export * from './aurora-mysql-cdc-source';

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 // The handler is plain JavaScript shipped to Lambda as is; the tests load the same file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const handler = require('../lib/handlers/plugin-fetch/index.js');
+const handler = require('../lib/handlers/plugin-fetch.js');
 
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 

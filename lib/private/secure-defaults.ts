@@ -55,6 +55,8 @@ export interface SecureLogGroupOptions {
   readonly retention?: logs.RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
   readonly keyDescription: string;
+  /** A fixed name, for groups a service writes to by name. */
+  readonly logGroupName?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export function createLogGroup(scope: Construct, id: string, options: SecureLogG
   // A no-op for imported keys, whose policy their owner manages.
   allowCloudWatchLogs(key);
   return new logs.LogGroup(scope, id, {
+    logGroupName: options.logGroupName,
     encryptionKey: key,
     retention: options.retention ?? DEFAULT_LOG_RETENTION,
     removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,

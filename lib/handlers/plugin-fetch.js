@@ -7,6 +7,7 @@
 const crypto = require('crypto');
 const http = require('http');
 const https = require('https');
+const { respond } = require('./cfn-response');
 const zlib = require('zlib');
 
 const MAX_REDIRECTS = 5;
@@ -301,30 +302,6 @@ async function buildPluginZip(sources, options = {}) {
     throw new Error('the plugin has no .jar file: MSK Connect would fail with "Failed to find any class that implements Connector"');
   }
   return zip(entries);
-}
-
-/** Sends the custom resource result to CloudFormation's pre-signed URL. */
-function respond(event, status, physicalResourceId, data, reason) {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason ?? 'see the handler log',
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: data,
-  });
-  return new Promise((resolve, reject) => {
-    const request = https.request(event.ResponseURL, {
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      response.resume();
-      response.on('end', resolve);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function uploadToS3(bucket, key, kmsKeyArn, body) {
