@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { MskClickHousePipelineStack } from '../lib';
+import { DebeziumVersion, MskClickHousePipelineStack, MySqlCdcToClickHouseStack } from '../lib';
 
 /**
  * The example app. Every value comes from CDK context (`-c key=value` or cdk.context.json); without context the
@@ -29,5 +29,23 @@ new MskClickHousePipelineStack(app, 'MskClickHousePipeline', {
     configProvider: { url: ctx('clickhouse:configProviderUrl') ?? '', sha256: ctx('clickhouse:configProviderSha256') ?? '' },
   },
   alarmEmail: ctx('alarmEmail'),
+});
+
+// The change-data-capture example: Aurora MySQL -> Debezium -> MSK -> ClickHouse.
+const debeziumVersion = ctx('debezium:version');
+new MySqlCdcToClickHouseStack(app, 'MySqlCdcToClickHouse', {
+  clickHouseHostname: ctx('clickhouse:hostname'),
+  credentialsSecretName: ctx('clickhouse:credentialsSecretName'),
+  credentialsKeyArn: ctx('clickhouse:credentialsKeyArn'),
+  debeziumVersion: debeziumVersion === undefined ? undefined : DebeziumVersion.of(debeziumVersion),
+  debeziumRelease: ctx('debezium:sha256') === undefined ? undefined : {
+    sha256: ctx('debezium:sha256')!,
+    configProvider: { url: ctx('clickhouse:configProviderUrl') ?? '', sha256: ctx('clickhouse:configProviderSha256') ?? '' },
+  },
+  sinkRelease: sinkVersion === undefined ? undefined : {
+    version: sinkVersion,
+    sha256: ctx('clickhouse:sinkSha256') ?? '',
+    configProvider: { url: ctx('clickhouse:configProviderUrl') ?? '', sha256: ctx('clickhouse:configProviderSha256') ?? '' },
+  },
 });
 app.synth();

@@ -6,14 +6,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { checkIntegerRange, show } from './private/validation';
 
 /** A MySQL database a Debezium connector captures changes from. */
-export interface IMySqlCdcSource extends ec2.IConnectable {
+export interface IMySqlCdcSource extends ec2.IConnectable, IConstruct {
   /** Host name of the writer (binlogs are read from the writer). */
   readonly hostname: string;
 

@@ -184,11 +184,13 @@ export interface MskConnectorProps {
 
 const SECRET_KEY = /(password|passwd|secret|token|credential|api[._-]?key|private[._-]?key|sasl\.jaas\.config)/i;
 const PROVIDER_REFERENCE = /^\$\{[a-zA-Z0-9_-]+:[^}]+\}$/;
+/** The MSK IAM login module carries no secret: it signs with the workers' role. */
+const IAM_JAAS = /^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required;$/;
 
 /** Throws when a secret-looking key of `config` holds anything but a config-provider reference. */
 export function checkNoLiteralSecrets(prop: string, config: { [key: string]: string }): void {
   for (const [key, value] of Object.entries(config)) {
-    if (SECRET_KEY.test(key) && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value)) {
+    if (SECRET_KEY.test(key) && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value) && !IAM_JAAS.test(value)) {
       throw new Error(`\`${prop}\` '${key}' must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
     }
   }
@@ -245,7 +247,7 @@ export class MskConnector extends Resource implements IMskConnector {
   /** The underlying CloudFormation connector. */
   public readonly cfnConnector: kafkaconnect.CfnConnector;
 
-  private readonly internetDestinations: Destination[] = [];
+  private readonly destinations: Destination[] = [];
 
   constructor(scope: Construct, id: string, props: MskConnectorProps) {
     super(scope, id);
@@ -370,12 +372,21 @@ export class MskConnector extends Resource implements IMskConnector {
   }
 
   /**
+   * Allows the workers to reach another resource of the VPC (a database, a self-hosted server) on a TCP port, in both
+   * security groups, and makes the synth-time connectivity check require that path.
+   */
+  public allowToResource(other: ec2.IConnectable, port: number, description: string, destination: string): void {
+    this.connections.allowTo(other, ec2.Port.tcp(port), description);
+    this.destinations.push({ name: destination, port, securityGroups: other.connections.securityGroups });
+  }
+
+  /**
    * Allows the workers to reach the internet on a TCP port (through the NAT gateway of their subnets), and makes the
    * synth-time connectivity check require that path.
    */
   public allowInternetEgress(port: number, description: string, destination: string): void {
     this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), description);
-    this.internetDestinations.push({ name: destination, port, cidr: '0.0.0.0/0' });
+    this.destinations.push({ name: destination, port, cidr: '0.0.0.0/0' });
   }
 
   /**
@@ -389,11 +400,12 @@ export class MskConnector extends Resource implements IMskConnector {
       port: MskPorts.SASL_IAM,
       securityGroups: this.cluster.connections.securityGroups,
     });
-    for (const destination of this.internetDestinations) {
+    for (const destination of this.destinations) {
       problems.push(...checkSecurityGroupPath(from, securityGroups, destination));
     }
-    if (this.internetDestinations.length > 0) {
-      problems.push(...checkNatEgress(from, this.subnets, this.internetDestinations.map((d) => `${d.name} on TCP ${d.port}`).join(', ')));
+    const internet = this.destinations.filter((d) => d.cidr === '0.0.0.0/0');
+    if (internet.length > 0) {
+      problems.push(...checkNatEgress(from, this.subnets, internet.map((d) => `${d.name} on TCP ${d.port}`).join(', ')));
     }
     return problems;
   }

@@ -266,7 +266,7 @@ export function withDiagram(readme: string, diagram: string): string {
 }
 
 /** The stacks of the example app, in the order the report lists them. */
-export const REPORTED_STACKS = ['MskClickHousePipeline'];
+export const REPORTED_STACKS = ['MskClickHousePipeline', 'MySqlCdcToClickHouse'];
 
 function main(): void {
   const outdir = process.argv[2] ?? 'cdk.out';

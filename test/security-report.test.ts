@@ -1,15 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MskClickHousePipelineStack } from '../lib';
+import { MskClickHousePipelineStack, MySqlCdcToClickHouseStack } from '../lib';
 import { DIAGRAM_END, DIAGRAM_START, flat, renderArchitecture, renderSecurityReport, REPORTED_STACKS, withDiagram } from '../scripts/security-report';
 import { testApp } from './support/compliance';
 
 const ROOT = path.join(__dirname, '..');
 
 describe('security review report', () => {
-  const template = Template.fromStack(new MskClickHousePipelineStack(testApp(), REPORTED_STACKS[0])).toJSON();
-  const report = renderSecurityReport([{ name: REPORTED_STACKS[0], template }]);
+  const app = testApp();
+  const template = Template.fromStack(new MskClickHousePipelineStack(app, REPORTED_STACKS[0])).toJSON();
+  const cdcTemplate = Template.fromStack(new MySqlCdcToClickHouseStack(app, REPORTED_STACKS[1])).toJSON();
+  const report = renderSecurityReport([{ name: REPORTED_STACKS[0], template }, { name: REPORTED_STACKS[1], template: cdcTemplate }]);
 
   test('docs/SECURITY-REVIEW.md matches the templates (run `npm run security-report` after changing them)', () => {
     expect(fs.readFileSync(path.join(ROOT, 'docs', 'SECURITY-REVIEW.md'), 'utf-8')).toBe(report);
@@ -30,6 +32,13 @@ describe('security review report', () => {
     expect(report).toContain('| HIPAA.Security-VPCNoUnrestrictedRouteToIGW | Public subnet that holds only a NAT gateway');
     const statementRows = (report.match(/^\| \S+ \((ClusterConnect|ReadTopics|ConsumerGroups)\)/gm) ?? []).length;
     expect(statementRows).toBe(3);
+  });
+
+  test('the report covers the CDC stack: the database path and the Debezium role', () => {
+    expect(report).toContain('## Stack MySqlCdcToClickHouse');
+    expect(report).toMatch(/ingress \| tcp 3307 \| <DebeziumConnectorSecurityGroup[0-9A-F]+\.GroupId>/);
+    expect(report).toContain('kafka-cluster:DescribeClusterDynamicConfiguration');
+    expect(report).toContain('AwsSolutions-RDS14');
   });
 
   test('flat renders intrinsics readably', () => {

@@ -1,0 +1,369 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import type { IMySqlCdcSource } from './aurora-mysql-cdc-source';
+import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
+import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { IMskCluster, MskPorts } from './msk-cluster';
+import { checkNoLiteralSecrets, ConnectorLogging, MskConnector } from './msk-connector';
+import { checkIntegerRange, checkNotEmpty, checkTopicName, show } from './private/validation';
+import { WorkerConfiguration } from './worker-configuration';
+
+/** A Debezium release line, which decides property names and the Java version. */
+export class DebeziumVersion {
+  /** Debezium 1.9 (1.x property names: `database.server.name`, `database.history.*`), Java 11. */
+  public static readonly V1_9 = DebeziumVersion.of('1.9.7.Final');
+  /** Debezium 2.7 (`topic.prefix`, `schema.history.internal.*`), Java 11. */
+  public static readonly V2_7 = DebeziumVersion.of('2.7.4.Final');
+  /** Debezium 3.0 (2.x property names), Java 17: needs Kafka Connect 3.7.x. */
+  public static readonly V3_0 = DebeziumVersion.of('3.0.8.Final');
+
+  /** Any release, as Maven spells it (`2.7.4.Final`). */
+  public static of(version: string): DebeziumVersion {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(Final|CR\d+|Beta\d+|Alpha\d+)$/.exec(version);
+    if (!m) {
+      throw new Error(`\`debeziumVersion\` must be a Debezium release such as '2.7.4.Final', got ${show(version)}`);
+    }
+    const major = Number(m[1]);
+    return new DebeziumVersion(version, major, major >= 3 ? 17 : 11);
+  }
+
+  private constructor(
+    /** The release. */
+    public readonly version: string,
+    /** Its major version. */
+    public readonly major: number,
+    /** The Java version it needs. */
+    public readonly javaVersion: number,
+  ) {}
+
+  /** The plugin archive of this release on Maven Central. */
+  public get pluginUrl(): string {
+    return `https://repo1.maven.org/maven2/io/debezium/debezium-connector-mysql/${this.version}/debezium-connector-mysql-${this.version}-plugin.tar.gz`;
+  }
+}
+
+/** How Debezium verifies the database's TLS. Plain connections are not offered. */
+export enum MySqlSslMode {
+  /** TLS, without verifying the server certificate. */
+  REQUIRED = 'required',
+  /** TLS, verifying the certificate's CA. */
+  VERIFY_CA = 'verify_ca',
+  /** TLS, verifying the CA and the host name. */
+  VERIFY_IDENTITY = 'verify_identity',
+}
+
+/** The Debezium release to fetch at deploy time as the plugin. */
+export interface DebeziumRelease {
+  /** SHA-256 of `debezium-connector-mysql-<version>-plugin.tar.gz`. */
+  readonly sha256: string;
+
+  /** The MSK config provider (Secrets Manager), bundled into the same ZIP. */
+  readonly configProvider: PluginArtifact;
+
+  /**
+   * More JARs to bundle.
+   * @default - none
+   */
+  readonly extraArtifacts?: PluginArtifact[];
+}
+
+/** Properties of {@link DebeziumMySqlSourceConnector}. */
+export interface DebeziumMySqlSourceConnectorProps {
+  /** The MSK cluster to write change events to. */
+  readonly cluster: IMskCluster;
+
+  /** The VPC of the workers. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Private subnets of the workers.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** Name prefix of the connector. */
+  readonly connectorName: string;
+
+  /** The database to capture (e.g. an `AuroraMySqlCdcSource`). */
+  readonly source: IMySqlCdcSource;
+
+  /** Replication client id, unique among every client of the source's binlog (1–4294967295). */
+  readonly serverId: number;
+
+  /**
+   * Logical name of the source: topics are `<prefix>.<database>.<table>` and `<prefix>` for schema changes.
+   * Letters, digits, `.`, `_` and `-`.
+   */
+  readonly topicPrefix: string;
+
+  /**
+   * Databases to capture.
+   * @default - all
+   */
+  readonly databaseIncludeList?: string[];
+
+  /**
+   * Tables to capture (`db.table`).
+   * @default - all tables of the included databases
+   */
+  readonly tableIncludeList?: string[];
+
+  /**
+   * Debezium release.
+   * @default DebeziumVersion.V2_7
+   */
+  readonly debeziumVersion?: DebeziumVersion;
+
+  /**
+   * The plugin (Debezium plus the MSK config provider). Give this or `release`.
+   * @default - built from `release`
+   */
+  readonly plugin?: IConnectorPlugin;
+
+  /**
+   * The Debezium release of `debeziumVersion` to fetch (checksum-verified) as the plugin. Give this or `plugin`.
+   * @default - `plugin` is used
+   */
+  readonly release?: DebeziumRelease;
+
+  /**
+   * TLS mode towards the database.
+   * @default MySqlSslMode.REQUIRED
+   */
+  readonly sslMode?: MySqlSslMode;
+
+  /**
+   * Publish schema changes to the `<prefix>` topic.
+   * @default true
+   */
+  readonly includeSchemaChanges?: boolean;
+
+  /**
+   * Topic of the schema history.
+   * @default `schema-history.<topicPrefix>`
+   */
+  readonly schemaHistoryTopic?: string;
+
+  /**
+   * Bootstrap servers of the schema-history clients: must be the cluster's IAM brokers (port 9098).
+   * @default - the cluster's IAM bootstrap brokers
+   */
+  readonly schemaHistoryBootstrapServers?: string;
+
+  /**
+   * Heartbeat interval in milliseconds (keeps offsets moving on quiet tables so binlog is not purged under the
+   * connector).
+   * @default 10000
+   */
+  readonly heartbeatIntervalMs?: number;
+
+  /**
+   * Partitions of the topics Kafka Connect creates (one keeps per-table order).
+   * @default 1
+   */
+  readonly topicPartitions?: number;
+
+  /**
+   * Capacity: MSK Connect runs the Debezium MySQL connector on provisioned capacity with one worker only.
+   * @default ConnectorCapacity.provisioned({ mcuCount: 1, workerCount: 1 })
+   */
+  readonly capacity?: ConnectorCapacity;
+
+  /**
+   * Kafka Connect version; 3.7.x for Debezium 3 (Java 17).
+   * @default KafkaConnectVersion.V3_7_X
+   */
+  readonly kafkaConnectVersion?: KafkaConnectVersion;
+
+  /**
+   * Properties a newer Debezium adds, passed through. Cannot override what the props set.
+   * @default - none
+   */
+  readonly additionalProperties?: { [key: string]: string };
+
+  /**
+   * Worker log delivery.
+   * @default - a new KMS-encrypted CloudWatch log group kept one year
+   */
+  readonly logging?: ConnectorLogging;
+
+  /**
+   * Where alarms go.
+   * @default - a new encrypted SNS topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+const SERVER_IDS = new WeakMap<IConstruct, Map<number, string>>();
+const IAM_CLIENT: { [key: string]: string } = {
+  'security.protocol': 'SASL_SSL',
+  'sasl.mechanism': 'AWS_MSK_IAM',
+  'sasl.jaas.config': 'software.amazon.msk.auth.iam.IAMLoginModule required;',
+  'sasl.client.callback.handler.class': 'software.amazon.msk.auth.iam.IAMClientCallbackHandler',
+};
+
+/**
+ * The Debezium MySQL source on MSK Connect, as the MSK Connect launch blog runs it but without its manual steps:
+ * the plugin fetched from Maven and repackaged at deploy time, schema-history clients configured for IAM against the
+ * IAM brokers, the database password through the config provider, TLS to the database, one provisioned worker and
+ * `tasks.max=1`, a unique server id, and a role that may write exactly its topics.
+ *
+ * @example
+ * new DebeziumMySqlSourceConnector(this, 'Cdc', {
+ *   cluster, vpc: network.vpc, connectorName: 'orders-cdc', source, serverId: 184054, topicPrefix: 'orders',
+ *   databaseIncludeList: ['shop'],
+ *   release: { sha256: '<sha256>', configProvider: { url: '<jar url>', sha256: '<sha256>' } },
+ * });
+ */
+export class DebeziumMySqlSourceConnector extends Construct {
+  /** The connector. */
+  public readonly connector: MskConnector;
+  /** The worker configuration (Secrets Manager config provider). */
+  public readonly workerConfiguration: WorkerConfiguration;
+  /** The plugin. */
+  public readonly plugin: IConnectorPlugin;
+  /** The connector configuration as deployed. */
+  public readonly connectorConfiguration: { [key: string]: string };
+  /** The schema-history topic. */
+  public readonly schemaHistoryTopic: string;
+  /** The topic prefix. */
+  public readonly topicPrefix: string;
+
+  constructor(scope: Construct, id: string, props: DebeziumMySqlSourceConnectorProps) {
+    super(scope, id);
+    const version = props.debeziumVersion ?? DebeziumVersion.V2_7;
+    const v1 = version.major < 2;
+    this.topicPrefix = props.topicPrefix;
+    if (!/^[a-zA-Z0-9_-][a-zA-Z0-9._-]{0,199}$/.test(props.topicPrefix)) {
+      throw new Error(`\`topicPrefix\` must be letters, digits, '.', '_' and '-' (not starting with '.'), got ${show(props.topicPrefix)}`);
+    }
+    checkIntegerRange('serverId', props.serverId, 1, 4294967295);
+    this.claimServerId(props.serverId);
+    checkIntegerRange('heartbeatIntervalMs', props.heartbeatIntervalMs, 0, 3_600_000);
+    checkIntegerRange('topicPartitions', props.topicPartitions, 1, 1000);
+    checkNotEmpty('databaseIncludeList', props.databaseIncludeList);
+    checkNotEmpty('tableIncludeList', props.tableIncludeList);
+
+    const capacity = props.capacity ?? ConnectorCapacity.provisioned({ mcuCount: 1, workerCount: 1 });
+    if (capacity.isAutoScaled || capacity.maxWorkers !== 1) {
+      throw new Error(`\`capacity\` must be provisioned with one worker: MSK Connect runs the Debezium MySQL connector on a single provisioned worker, got ${capacity.isAutoScaled ? 'autoscaled' : `${capacity.maxWorkers} workers`}`);
+    }
+    const connectVersion = props.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X;
+    if (connectVersion.javaVersion < version.javaVersion) {
+      throw new Error(`\`kafkaConnectVersion\` ${connectVersion.version} runs Java ${connectVersion.javaVersion}, but Debezium ${version.version} needs Java ${version.javaVersion}: use KafkaConnectVersion.V3_7_X`);
+    }
+
+    this.schemaHistoryTopic = props.schemaHistoryTopic ?? `schema-history.${props.topicPrefix}`;
+    checkTopicName('schemaHistoryTopic', this.schemaHistoryTopic);
+    const bootstrap = props.schemaHistoryBootstrapServers ?? props.cluster.bootstrapBrokersSaslIam;
+    if (!Token.isUnresolved(bootstrap)) {
+      const wrong = bootstrap.split(',').filter((hostPort) => !hostPort.trim().endsWith(`:${MskPorts.SASL_IAM}`));
+      if (wrong.length > 0 || bootstrap.trim() === '') {
+        throw new Error(`\`schemaHistoryBootstrapServers\` must be the cluster's IAM bootstrap brokers (port ${MskPorts.SASL_IAM}), got ${show(bootstrap)}`);
+      }
+    }
+
+    const secretName = props.source.cdcCredentials.secretName;
+    const history = v1 ? 'database.history' : 'schema.history.internal';
+    const config: { [key: string]: string } = {
+      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'tasks.max': '1',
+      'database.hostname': props.source.hostname,
+      'database.port': String(props.source.port),
+      'database.user': `\${secretsmanager:${secretName}:username}`,
+      'database.password': `\${secretsmanager:${secretName}:password}`,
+      'database.server.id': String(props.serverId),
+      [v1 ? 'database.server.name' : 'topic.prefix']: props.topicPrefix,
+      'database.ssl.mode': props.sslMode ?? MySqlSslMode.REQUIRED,
+      'include.schema.changes': String(props.includeSchemaChanges ?? true),
+      'heartbeat.interval.ms': String(props.heartbeatIntervalMs ?? 10000),
+      [`${history}.kafka.topic`]: this.schemaHistoryTopic,
+      [`${history}.kafka.bootstrap.servers`]: bootstrap,
+      ...prefixed(`${history}.producer.`, IAM_CLIENT),
+      ...prefixed(`${history}.consumer.`, IAM_CLIENT),
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+      'topic.creation.default.replication.factor': '3',
+      'topic.creation.default.partitions': String(props.topicPartitions ?? 1),
+    };
+    if (props.databaseIncludeList) {
+      config['database.include.list'] = props.databaseIncludeList.join(',');
+    }
+    if (props.tableIncludeList) {
+      config['table.include.list'] = props.tableIncludeList.join(',');
+    }
+    for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
+      if (key in config) {
+        throw new Error(`\`additionalProperties\` cannot set ${show(key)}: a typed prop of DebeziumMySqlSourceConnector sets it`);
+      }
+      config[key] = value;
+    }
+    checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
+    this.connectorConfiguration = config;
+
+    if ((props.plugin === undefined) === (props.release === undefined)) {
+      throw new Error(`give exactly one of \`plugin\` and \`release\`, got ${props.plugin ? 'both' : 'neither'}`);
+    }
+    this.plugin = props.plugin ?? new ConnectorPlugin(this, 'Plugin', {
+      description: `Debezium MySQL ${version.version} with the MSK config provider`,
+      source: PluginSource.fromUrl({
+        url: version.pluginUrl,
+        sha256: props.release!.sha256,
+        extraArtifacts: [props.release!.configProvider, ...props.release!.extraArtifacts ?? []],
+      }),
+    });
+    this.workerConfiguration = new WorkerConfiguration(this, 'WorkerConfiguration', {
+      description: `Workers of Debezium source ${props.connectorName}`,
+      secretsManagerConfigProvider: true,
+    });
+
+    const dataTopics = [props.topicPrefix, `${props.topicPrefix}.*`];
+    this.connector = new MskConnector(this, 'Connector', {
+      cluster: props.cluster,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      connectorName: props.connectorName,
+      plugin: this.plugin,
+      connectorConfiguration: config,
+      capacity,
+      kafkaConnectVersion: connectVersion,
+      workerConfiguration: this.workerConfiguration,
+      permissions: {
+        writeTopics: [...dataTopics, this.schemaHistoryTopic],
+        readTopics: [this.schemaHistoryTopic],
+        createTopics: [...dataTopics, this.schemaHistoryTopic],
+        consumerGroups: [v1 ? `${props.topicPrefix}-dbhistory` : `${props.topicPrefix}-schemahistory`],
+        // Debezium reads broker settings to pick the history topic's replication factor (as the MSK Connect blog grants).
+        describeClusterDynamicConfiguration: true,
+        // Kafka 3.x producers are idempotent by default; granted deliberately rather than turned off.
+        idempotentWrites: true,
+        secrets: [props.source.cdcCredentials],
+        secretKeys: props.source.cdcCredentialsKey && !props.source.cdcCredentials.encryptionKey ? [props.source.cdcCredentialsKey] : undefined,
+      },
+      logging: props.logging,
+      alarms: { topic: props.alarmTopic },
+      description: `Debezium MySQL source ${props.topicPrefix}`,
+    });
+    this.connector.allowToResource(props.source, props.source.port,
+      `MSK Connect workers of ${props.connectorName} to the CDC source database (MySQL over TLS)`, `database ${show(props.source.node.path)}`);
+  }
+
+  private claimServerId(serverId: number): void {
+    const root = this.node.root;
+    const ids = SERVER_IDS.get(root) ?? new Map<number, string>();
+    SERVER_IDS.set(root, ids);
+    const owner = ids.get(serverId);
+    if (owner !== undefined) {
+      throw new Error(`\`serverId\` ${serverId} is already used by connector ${show(owner)}: every binlog client of a source needs its own id`);
+    }
+    ids.set(serverId, this.node.path);
+  }
+}
+
+function prefixed(prefix: string, values: { [key: string]: string }): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+}
