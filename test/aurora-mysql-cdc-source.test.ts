@@ -1,0 +1,105 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, PrivateSubnetWithNat } from '../lib';
+import { testApp } from './support/compliance';
+
+function setup(props: Partial<AuroraMySqlCdcSourceProps> = {}) {
+  const stack = new Stack(testApp(), 'S');
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+  const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, ...props });
+  return { stack, network, source, template: Template.fromStack(stack) };
+}
+
+describe('AuroraMySqlCdcSource', () => {
+  const { template, source, stack } = setup();
+
+  test('the DB cluster parameter group turns on ROW binlogs with full images and requires TLS', () => {
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-mysql8.0',
+      Parameters: { binlog_format: 'ROW', binlog_row_image: 'FULL', require_secure_transport: 'ON' },
+    });
+  });
+
+  test('the cluster: CMK storage encryption, deletion protection, IAM auth, Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
+    template.hasResource('AWS::RDS::DBCluster', {
+      Properties: {
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceKey'), 'Arn'] },
+        DeletionProtection: true,
+        EnableIAMDatabaseAuthentication: true,
+        EnableHttpEndpoint: true,
+        EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+        BackupRetentionPeriod: 14,
+        Port: 3307,
+        MasterUsername: 'cdc_source_admin',
+        DBClusterParameterGroupName: { Ref: Match.stringLikeRegexp('ClusterParameters') },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    const cluster = Object.values(template.findResources('AWS::RDS::DBCluster'))[0];
+    expect(cluster.Properties.BacktrackWindow).toBeUndefined();
+  });
+
+  test('instances are private, monitored every minute, patched, with encrypted Performance Insights', () => {
+    const instances = Object.values(template.findResources('AWS::RDS::DBInstance'));
+    expect(instances).toHaveLength(2);
+    for (const i of instances) {
+      expect(i.Properties).toMatchObject({
+        PubliclyAccessible: false, MonitoringInterval: 60, AutoMinorVersionUpgrade: true, EnablePerformanceInsights: true,
+      });
+    }
+  });
+
+  test('exported logs go to pre-created, encrypted log groups kept a year (no log-retention Lambda)', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.LogGroupName));
+    for (const log of ['audit', 'error', 'general', 'slowquery']) {
+      expect(groups.some((g) => g.includes(`/${log}`) && g.includes('/aws/rds/cluster/'))).toBe(true);
+    }
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('credentials are generated secrets encrypted with the CMK; the Debezium password never appears', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceKey'), 'Arn'] },
+      GenerateSecretString: { SecretStringTemplate: '{"username":"debezium"}', GenerateStringKey: 'password', PasswordLength: 32 },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('"SecretString"');
+    expect(source.cdcCredentialsKey).toBe(source.key);
+  });
+
+  test('binlog retention and the Debezium user are set at deploy time through the Data API, after the cluster', () => {
+    template.hasResource('Custom::MySqlCdcSetup', {
+      Properties: { BinlogRetentionHours: '72', ClusterArn: Match.anyValue(), CdcSecretArn: { Ref: Match.stringLikeRegexp('SourceCdcCredentials') } },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('SourceCluster')]),
+    });
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('Data API') } }))[0];
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual([
+      'rds-data:ExecuteStatement', 'secretsmanager:GetSecretValue', 'kms:Decrypt', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+  });
+
+  test('the connection port is the cluster port', () => {
+    expect(source.connections.defaultPort?.toString()).toBe('3307');
+    expect(stack.resolve(source.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SourceCluster/), 'Endpoint.Address'] });
+  });
+
+  test('removalPolicy DESTROY reaches the cluster', () => {
+    setup({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
+  });
+
+  describe('bad input', () => {
+    test('fails on binlog retention beyond 2160 hours', () => {
+      expect(() => setup({ binlogRetentionHours: 3000 })).toThrow('`binlogRetentionHours` must be a whole number between 1 and 2160, got 3000');
+    });
+    test('fails on backups shorter than 7 days', () => {
+      expect(() => setup({ backupRetention: Duration.days(3) })).toThrow('`backupRetention` must be a whole number between 7 and 35, got 3');
+    });
+    test('fails on public subnets', () => {
+      expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');
+    });
+    test('fails on an invalid CDC user name', () => {
+      expect(() => setup({ cdcUsername: 'debezium-user' })).toThrow("`cdcUsername` must be 1-32 letters, digits or underscores starting with a letter, got 'debezium-user'");
+    });
+  });
+});

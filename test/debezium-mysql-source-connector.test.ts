@@ -1,0 +1,159 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  AuroraMySqlCdcSource, ConnectorCapacity, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
+  KafkaConnectVersion, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
+} from '../lib';
+import { testApp } from './support/compliance';
+import { EXAMPLE_SHA256 } from './support/fixtures';
+
+const RELEASE = { sha256: EXAMPLE_SHA256, configProvider: { url: 'https://example.com/msk-config-providers.jar', sha256: 'b'.repeat(64) } };
+
+function base() {
+  const stack = new Stack(testApp(), 'S');
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+  const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  return { stack, network, cluster, source };
+}
+
+function setup(props: Partial<DebeziumMySqlSourceConnectorProps> = {}, b = base()) {
+  const cdc = new DebeziumMySqlSourceConnector(b.stack, props.connectorName === 'second' ? 'Second' : 'Cdc', {
+    cluster: b.cluster,
+    vpc: b.network.vpc,
+    vpcSubnets: b.network.privateSubnetSelection,
+    connectorName: 'orders-cdc',
+    source: b.source,
+    serverId: 184054,
+    topicPrefix: 'orders',
+    databaseIncludeList: ['shop'],
+    release: RELEASE,
+    ...props,
+  });
+  return { ...b, cdc, template: () => Template.fromStack(b.stack) };
+}
+
+function config(stack: Stack): Record<string, unknown> {
+  const connector = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'))[0];
+  return stack.resolve(connector.Properties.ConnectorConfiguration);
+}
+
+describe('DebeziumMySqlSourceConnector', () => {
+  test('Debezium 2.x configuration, key by key: IAM history clients, TLS to MySQL, password from Secrets Manager', () => {
+    const { stack } = setup();
+    expect(config(stack)).toEqual({
+      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'tasks.max': '1',
+      'database.hostname': { 'Fn::GetAtt': [expect.stringMatching(/SourceCluster/), 'Endpoint.Address'] },
+      'database.port': '3307',
+      'database.user': { 'Fn::Join': ['', ['${secretsmanager:', expect.anything(), ':username}']] },
+      'database.password': { 'Fn::Join': ['', ['${secretsmanager:', expect.anything(), ':password}']] },
+      'database.server.id': '184054',
+      'topic.prefix': 'orders',
+      'database.include.list': 'shop',
+      'database.ssl.mode': 'required',
+      'include.schema.changes': 'true',
+      'heartbeat.interval.ms': '10000',
+      'schema.history.internal.kafka.topic': 'schema-history.orders',
+      'schema.history.internal.kafka.bootstrap.servers': { 'Fn::GetAtt': [expect.stringMatching(/ClusterBootstrapBrokers/), 'BootstrapBrokerStringSaslIam'] },
+      'schema.history.internal.producer.security.protocol': 'SASL_SSL',
+      'schema.history.internal.producer.sasl.mechanism': 'AWS_MSK_IAM',
+      'schema.history.internal.producer.sasl.jaas.config': 'software.amazon.msk.auth.iam.IAMLoginModule required;',
+      'schema.history.internal.producer.sasl.client.callback.handler.class': 'software.amazon.msk.auth.iam.IAMClientCallbackHandler',
+      'schema.history.internal.consumer.security.protocol': 'SASL_SSL',
+      'schema.history.internal.consumer.sasl.mechanism': 'AWS_MSK_IAM',
+      'schema.history.internal.consumer.sasl.jaas.config': 'software.amazon.msk.auth.iam.IAMLoginModule required;',
+      'schema.history.internal.consumer.sasl.client.callback.handler.class': 'software.amazon.msk.auth.iam.IAMClientCallbackHandler',
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+      'topic.creation.default.replication.factor': '3',
+      'topic.creation.default.partitions': '1',
+      'config.action.reload': 'none',
+    });
+  });
+
+  test('Debezium 1.x property names when chosen', () => {
+    const { stack } = setup({ debeziumVersion: DebeziumVersion.V1_9, sslMode: MySqlSslMode.VERIFY_IDENTITY });
+    const c = config(stack);
+    expect(c).toMatchObject({ 'database.server.name': 'orders', 'database.history.kafka.topic': 'schema-history.orders', 'database.history.producer.sasl.mechanism': 'AWS_MSK_IAM', 'database.ssl.mode': 'verify_identity' });
+    expect(c['topic.prefix']).toBeUndefined();
+  });
+
+  test('one provisioned worker, plugin from Maven with the config provider bundled', () => {
+    const { template } = setup();
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', { Capacity: { ProvisionedCapacity: { McuCount: 1, WorkerCount: 1 } }, KafkaConnectVersion: '3.7.x' });
+    template().hasResourceProperties('Custom::ConnectorPluginArtifact', {
+      Sources: [{ Url: DebeziumVersion.V2_7.pluginUrl, Sha256: EXAMPLE_SHA256 }, { Url: RELEASE.configProvider.url, Sha256: 'b'.repeat(64) }],
+    });
+    expect(DebeziumVersion.V2_7.pluginUrl).toBe('https://repo1.maven.org/maven2/io/debezium/debezium-connector-mysql/2.7.4.Final/debezium-connector-mysql-2.7.4.Final-plugin.tar.gz');
+  });
+
+  test('role: write and create the data, schema-change and history topics; read history; its group; dynamic config; idempotence', () => {
+    const { template } = setup();
+    const policy = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('orders-cdc') } }))[0];
+    const bySid = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s]));
+    const names = (sid: string) => JSON.stringify(bySid[sid].Resource);
+    expect(bySid.ClusterConnect.Action).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:WriteDataIdempotently']);
+    expect(bySid.WriteTopics.Action).toEqual(['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData']);
+    for (const topic of ['/orders"', '/orders.*"', '/schema-history.orders"']) {
+      expect(names('WriteTopics')).toContain(topic);
+      expect(names('CreateTopics')).toContain(topic);
+    }
+    expect(names('ReadTopics')).toContain('/schema-history.orders"');
+    expect(names('ReadTopics')).not.toContain('/orders.*');
+    expect(names('ConsumerGroups')).toContain('/orders-schemahistory"');
+  });
+
+  test('security groups: connector to the database port and to the IAM brokers only', () => {
+    const { template } = setup();
+    const t = template();
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 3307,
+      ToPort: 3307,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceClusterSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('CdcConnectorSecurityGroup'), 'GroupId'] },
+    });
+    const egress = Object.values(t.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('CdcConnectorSecurityGroup'), 'GroupId'] } } }));
+    expect(egress.map((e) => e.Properties.FromPort).sort()).toEqual([3307, 9098]);
+  });
+
+  describe('bad input', () => {
+    test('fails on autoscaled capacity', () => {
+      expect(() => setup({ capacity: ConnectorCapacity.autoScaled() })).toThrow('`capacity` must be provisioned with one worker: MSK Connect runs the Debezium MySQL connector on a single provisioned worker, got autoscaled');
+    });
+    test('fails on more than one worker', () => {
+      expect(() => setup({ capacity: ConnectorCapacity.provisioned({ workerCount: 2 }) })).toThrow('`capacity` must be provisioned with one worker: MSK Connect runs the Debezium MySQL connector on a single provisioned worker, got 2 workers');
+    });
+    test('fails on a missing server id', () => {
+      expect(() => setup({ serverId: 0 })).toThrow('`serverId` must be a whole number between 1 and 4294967295, got 0');
+    });
+    test('fails on a duplicate server id', () => {
+      const b = base();
+      setup({}, b);
+      expect(() => setup({ connectorName: 'second', topicPrefix: 'other' }, b)).toThrow("`serverId` 184054 is already used by connector 'S/Cdc'");
+    });
+    test('fails on public subnets', () => {
+      expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');
+    });
+    test('fails on a literal database password', () => {
+      expect(() => setup({ additionalProperties: { 'database.password': 'hunter2' } })).toThrow("`additionalProperties` cannot set 'database.password'");
+      expect(() => setup({ additionalProperties: { 'database.ssl.truststore.password': 'hunter2' } })).toThrow("`additionalProperties` 'database.ssl.truststore.password' must be a config-provider reference");
+    });
+    test('fails on an invalid topic prefix', () => {
+      expect(() => setup({ topicPrefix: 'orders/eu' })).toThrow("`topicPrefix` must be letters, digits, '.', '_' and '-' (not starting with '.'), got 'orders/eu'");
+    });
+    test('fails on history bootstrap servers that are not the IAM ones', () => {
+      expect(() => setup({ schemaHistoryBootstrapServers: 'b-1.prod:9094,b-2.prod:9094' })).toThrow("`schemaHistoryBootstrapServers` must be the cluster's IAM bootstrap brokers (port 9098), got 'b-1.prod:9094,b-2.prod:9094'");
+    });
+    test('fails on Debezium 3 with Kafka Connect 2.7.1 (Java 11)', () => {
+      expect(() => setup({ debeziumVersion: DebeziumVersion.V3_0, kafkaConnectVersion: KafkaConnectVersion.V2_7_1 }))
+        .toThrow('`kafkaConnectVersion` 2.7.1 runs Java 11, but Debezium 3.0.8.Final needs Java 17: use KafkaConnectVersion.V3_7_X');
+    });
+    test('fails on a malformed Debezium version', () => {
+      expect(() => DebeziumVersion.of('2.7')).toThrow("`debeziumVersion` must be a Debezium release such as '2.7.4.Final', got '2.7'");
+    });
+  });
+});
