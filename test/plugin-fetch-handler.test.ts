@@ -197,6 +197,7 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
     });
 
     test('a checksum mismatch fails the deployment with the reason and uploads nothing', async () => {
+      const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       const uploads: any[] = [];
       const responses: any[] = [];
       await handler.handler(event('Create', 'f'.repeat(64)), {}, {
@@ -208,6 +209,8 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
       expect(responses).toHaveLength(1);
       expect(responses[0].status).toBe('FAILED');
       expect(responses[0].reason).toContain('checksum mismatch');
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('checksum mismatch'));
+      errors.mockRestore();
     });
 
     test('Delete keeps the object (older plugin revisions may point at it) and succeeds', async () => {
