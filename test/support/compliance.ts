@@ -25,7 +25,7 @@ const TEST_CONTEXT = {
   '@aws-cdk/core:failSynthOnValidationErrors': false,
 };
 
-/** A test App. The built-in CloudFormation Validate run is off (it costs ~1 s a synth); compliance tests run it. */
+/** A test App. The built-in CloudFormation Validate pass is off in tests (setup-env.ts); `validatorFindings` runs it. */
 export function testApp(props: AppProps = {}): App {
   return new App({ ...props, context: { ...TEST_CONTEXT, ...props.context } });
 }
