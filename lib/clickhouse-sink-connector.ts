@@ -9,7 +9,7 @@ import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from 
 import { IMskCluster } from './msk-cluster';
 import { ConnectorLogging, checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
-import { WorkerConfiguration } from './worker-configuration';
+import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
 /** The ClickHouse Kafka Connect sink's connector class. */
 export const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.ClickHouseSinkConnector';
@@ -480,6 +480,19 @@ export interface ClickHouseSinkConnectorProps {
   readonly additionalProperties?: { [key: string]: string };
 
   /**
+   * A worker configuration to share between sinks; it must declare the Secrets Manager config provider. Not with
+   * `maxPollRecords` or `recordSizeBytes`, which build a configuration of their own.
+   * @default - a worker configuration of this sink (config provider and the consumer tuning)
+   */
+  readonly workerConfiguration?: IWorkerConfiguration;
+
+  /**
+   * Security groups of the workers, e.g. one group shared by many sinks of the same destination.
+   * @default - a security group of this sink
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
    * Compute capacity.
    * @default ConnectorCapacity.autoScaled() - 1 MCU workers, 1 to 2 of them
    */
@@ -531,7 +544,7 @@ export class ClickHouseSinkConnector extends Construct {
   public readonly connector: MskConnector;
 
   /** The worker configuration (Secrets Manager config provider, consumer tuning). */
-  public readonly workerConfiguration: WorkerConfiguration;
+  public readonly workerConfiguration: IWorkerConfiguration;
 
   /** The plugin. */
   public readonly plugin: IConnectorPlugin;
@@ -553,7 +566,10 @@ export class ClickHouseSinkConnector extends Construct {
     }
     this.plugin = props.plugin ?? this.releasePlugin(props.release!);
 
-    this.workerConfiguration = new WorkerConfiguration(this, 'WorkerConfiguration', {
+    if (props.workerConfiguration && (props.maxPollRecords !== undefined || props.recordSizeBytes !== undefined)) {
+      throw new Error('`maxPollRecords` and `recordSizeBytes` tune a worker configuration of this sink; they cannot be combined with a shared `workerConfiguration`');
+    }
+    this.workerConfiguration = props.workerConfiguration ?? new WorkerConfiguration(this, 'WorkerConfiguration', {
       description: `Workers of ClickHouse sink ${props.connectorName}`,
       secretsManagerConfigProvider: true,
       maxPollRecords: props.maxPollRecords,
@@ -580,6 +596,7 @@ export class ClickHouseSinkConnector extends Construct {
       capacity,
       kafkaConnectVersion: props.kafkaConnectVersion,
       workerConfiguration: this.workerConfiguration,
+      securityGroups: props.securityGroups,
       permissions: {
         readTopics,
         writeTopics: dlq ? [dlq] : undefined,

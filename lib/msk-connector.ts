@@ -422,31 +422,37 @@ export class MskConnector extends Resource implements IMskConnector {
   }
 
   private addAlarms(options: ConnectorAlarms): void {
-    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator,
-      evaluationPeriods: number, description: string, treatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING) => {
+    const cpu = options.cpuPercent ?? 80;
+    if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 1 || cpu > 100)) {
+      throw new Error(`\`alarms.cpuPercent\` must be a whole number between 1 and 100, got ${cpu}`);
+    }
+    const min = this.capacity.minWorkers;
+    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, description: string) => {
       const alarm = new cloudwatch.Alarm(this, id, {
         metric,
         threshold,
-        comparisonOperator,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods,
-        treatMissingData,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: `${this.namePrefix}: ${description}`,
       });
       alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
       alarm.addOkAction(new cw_actions.SnsAction(this.alarmTopic));
       this.alarms.push(alarm);
     };
-    add('ErroredTasksAlarm', this.metric('ErroredTaskCount', { statistic: 'Maximum' }), 0,
-      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 'connector tasks are in the FAILED state: see the worker logs');
-    add('WorkerCountAlarm', this.metric('WorkerCount', { statistic: 'Minimum' }), this.capacity.minWorkers,
-      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 2, `fewer than ${this.capacity.minWorkers} worker(s) running`,
-      // A connector that stopped reporting has no running worker.
-      cloudwatch.TreatMissingData.BREACHING);
-    const cpu = options.cpuPercent ?? 80;
-    if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 1 || cpu > 100)) {
-      throw new Error(`\`alarms.cpuPercent\` must be a whole number between 1 and 100, got ${cpu}`);
-    }
-    add('CpuAlarm', this.metric('CpuUtilization', { statistic: 'Average' }), cpu,
-      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `workers above ${cpu}% CPU for 15 minutes: add MCUs or workers`);
+    // One health alarm for "the connector is broken" (failed tasks, or fewer workers than the minimum; a connector
+    // that stopped reporting counts as having none), one for "the connector is overloaded": two alarms a connector
+    // keeps large pipelines within CloudFormation's resource limit. The dashboard shows each metric apart.
+    add('HealthAlarm', new cloudwatch.MathExpression({
+      expression: `IF(errored > 0 OR FILL(workers, 0) < ${min}, 1, 0)`,
+      usingMetrics: {
+        errored: this.metric('ErroredTaskCount', { statistic: 'Maximum' }),
+        workers: this.metric('WorkerCount', { statistic: 'Minimum' }),
+      },
+      label: 'Connector unhealthy (1 = failed tasks or missing workers)',
+      period: Duration.minutes(5),
+    }), 1, 2, `tasks failed or fewer than ${min} worker(s) running for 10 minutes: see the worker logs`);
+    add('CpuAlarm', this.metric('CpuUtilization', { statistic: 'Average' }), cpu, 3,
+      `workers at or above ${cpu}% CPU for 15 minutes: add MCUs or workers`);
   }
 }

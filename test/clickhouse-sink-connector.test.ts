@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, MskCluster,
-  PrivateSubnetWithNat, SinkValueFormat,
+  PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 import { EXAMPLE_SHA256, userKey } from './support/fixtures';
@@ -149,7 +149,7 @@ describe('connector configuration', () => {
 
   test('the guide\'s tuning goes to the worker configuration with the config provider', () => {
     const { stack, sink } = setup({ maxPollRecords: 5000, recordSizeBytes: 1024 });
-    expect(sink.workerConfiguration.properties).toMatchObject({
+    expect((sink.workerConfiguration as WorkerConfiguration).properties).toMatchObject({
       'consumer.max.poll.records': '5000',
       'consumer.max.partition.fetch.bytes': '5120000',
       'config.providers': 'secretsmanager',
@@ -422,6 +422,11 @@ describe('bad input', () => {
   });
   test('fails on a regex permission pattern that is not a prefix', () => {
     fails({ topics: undefined, topicsRegex: { regex: 'e.*', permissionPattern: 'e' } }, "`topicsRegex.permissionPattern` must be a topic-name prefix ending in '*', got 'e'");
+  });
+  test('fails on tuning together with a shared worker configuration', () => {
+    const stack = new Stack(testApp(), 'X');
+    const shared = new WorkerConfiguration(stack, 'Shared', { secretsManagerConfigProvider: true });
+    fails({ workerConfiguration: shared, maxPollRecords: 1000 }, '`maxPollRecords` and `recordSizeBytes` tune a worker configuration of this sink; they cannot be combined with a shared `workerConfiguration`');
   });
   test('fails on a schema registry URL that is not https', () => {
     expect(() => SinkValueFormat.avro('http://registry:8081')).toThrow("`schemaRegistryUrl` must be an https:// URL, got 'http://registry:8081'");

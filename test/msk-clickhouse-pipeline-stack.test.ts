@@ -59,7 +59,7 @@ describe('sample stack', () => {
   test('the cluster and the connector share one alarm topic', () => {
     const actions = ofType('AWS::CloudWatch::Alarm').map(([, a]) => text(a.Properties.AlarmActions));
     expect(new Set(actions).size).toBe(1);
-    expect(ofType('AWS::CloudWatch::Alarm').length).toBe(7);
+    expect(ofType('AWS::CloudWatch::Alarm').length).toBe(6);
   });
 
   test('snapshot (asset hashes stripped)', () => {

@@ -87,11 +87,20 @@ describe('cluster connection', () => {
     });
   });
 
-  test('alarms on errored tasks, missing workers and CPU notify the alarm topic', () => {
+  test('a health alarm (errored tasks or missing workers) and a CPU alarm notify the alarm topic', () => {
     const { template, connector: c } = connector({ capacity: ConnectorCapacity.autoScaled({ minWorkers: 2, maxWorkers: 4 }) });
-    expect(c.alarms).toHaveLength(3);
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ErroredTaskCount', Namespace: 'AWS/KafkaConnect', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'WorkerCount', Threshold: 2, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(c.alarms.map((a) => a.node.id)).toEqual(['HealthAlarm', 'CpuAlarm']);
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(errored > 0 OR FILL(workers, 0) < 2, 1, 0)' }),
+        Match.objectLike({
+          Id: 'errored', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ErroredTaskCount', Namespace: 'AWS/KafkaConnect' }) }),
+        }),
+        Match.objectLike({ Id: 'workers', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'WorkerCount' }), Stat: 'Minimum' }) }),
+      ]),
+    });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'CpuUtilization',
       Threshold: 80,
