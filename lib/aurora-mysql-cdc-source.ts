@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge, GUARD } from './private/acknowledge';
+import { acknowledge, acknowledgeDeployTimeHandler, GUARD } from './private/acknowledge';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { checkIntegerRange, show } from './private/validation';
@@ -327,16 +327,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     });
     // The Data API needs a running writer, and the user must exist before any connector starts.
     setup.node.addDependency(this.cluster);
-    const fn = handler.node.defaultChild!;
-    const inVpc = 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.';
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acknowledge(fn, `${pack}-LambdaConcurrency`, 'Invoked only by CloudFormation, once per deployment of the setup; a reserved concurrency would only take capacity from the account pool.');
-      acknowledge(fn, `${pack}-LambdaDLQ`, 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.');
-    }
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      acknowledge(fn, `${pack}-LambdaInsideVPC`, inVpc);
-    }
-    acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, inVpc);
+    acknowledgeDeployTimeHandler(handler.node.defaultChild!, {
+      outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
+      invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
+    });
   }
 
   private acknowledgeFindings(): void {

@@ -6,8 +6,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { LogDelivery } from './log-delivery';
 import { IMskCluster } from './msk-cluster';
-import { ConnectorLogging, checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
@@ -508,7 +509,7 @@ export interface ClickHouseSinkConnectorProps {
    * Worker log delivery.
    * @default - a new KMS-encrypted CloudWatch log group kept one year
    */
-  readonly logging?: ConnectorLogging;
+  readonly logging?: LogDelivery;
 
   /**
    * Where alarms go.

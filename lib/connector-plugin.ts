@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { acknowledge, GUARD } from './private/acknowledge';
+import { acknowledge, acknowledgeDeployTimeHandler, GUARD } from './private/acknowledge';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { show } from './private/validation';
@@ -277,16 +277,10 @@ export class PluginStore extends Construct {
   }
 
   private acknowledgeFindings(): void {
-    const fn = this.handler.node.defaultChild!;
-    const inVpc = 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.';
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acknowledge(fn, `${pack}-LambdaConcurrency`, 'Invoked only by CloudFormation, once per plugin change; a reserved concurrency would only take capacity from the account pool.');
-      acknowledge(fn, `${pack}-LambdaDLQ`, 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.');
-    }
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      acknowledge(fn, `${pack}-LambdaInsideVPC`, inVpc);
-    }
-    acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, inVpc);
+    acknowledgeDeployTimeHandler(this.handler.node.defaultChild!, {
+      outsideVpc: 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.',
+      invokedBy: 'Invoked only by CloudFormation, once per plugin change',
+    });
     const logs3 = this.accessLogsBucket;
     acknowledge(logs3, 'AwsSolutions-S1', 'This bucket is the target of the plugin bucket\'s server access logs; logging it to itself would loop.');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {

@@ -5,8 +5,9 @@ import { Construct, IConstruct } from 'constructs';
 import type { IMySqlCdcSource } from './aurora-mysql-cdc-source';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
-import { checkNoLiteralSecrets, ConnectorLogging, MskConnector } from './msk-connector';
+import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import { checkIntegerRange, checkNotEmpty, checkTopicName, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
@@ -187,7 +188,7 @@ export interface DebeziumMySqlSourceConnectorProps {
    * Worker log delivery.
    * @default - a new KMS-encrypted CloudWatch log group kept one year
    */
-  readonly logging?: ConnectorLogging;
+  readonly logging?: LogDelivery;
 
   /**
    * Where alarms go.

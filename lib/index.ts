@@ -2,6 +2,7 @@ export * from './private-subnet-with-nat';
 export * from './kafka-version';
 export * from './msk-cluster';
 export * from './msk-topic';
+export * from './log-delivery';
 export * from './connector-capacity';
 export * from './worker-configuration';
 export * from './connector-plugin';

@@ -8,11 +8,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { KafkaVersion } from './kafka-version';
+import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
 import { createAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
@@ -236,45 +236,6 @@ export enum MonitoringLevel {
   PER_TOPIC_PER_PARTITION = 'PER_TOPIC_PER_PARTITION',
 }
 
-/** Where broker logs go. */
-export interface MskBrokerLogging {
-  /**
-   * Deliver broker logs to CloudWatch Logs.
-   * @default true
-   */
-  readonly cloudWatch?: boolean;
-
-  /**
-   * The CloudWatch log group.
-   * @default - a new log group encrypted with a customer-managed key, retained, kept `logRetention`
-   */
-  readonly logGroup?: logs.ILogGroup;
-
-  /**
-   * Retention of the log group created here.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Also deliver broker logs to this bucket.
-   * @default - no S3 delivery
-   */
-  readonly s3Bucket?: s3.IBucket;
-
-  /**
-   * Key prefix for S3 delivery.
-   * @default - no prefix
-   */
-  readonly s3Prefix?: string;
-
-  /**
-   * Also deliver broker logs to this Kinesis Data Firehose delivery stream (by name).
-   * @default - no Firehose delivery
-   */
-  readonly firehoseDeliveryStreamName?: string;
-}
-
 /** Storage autoscaling of the broker volumes. Volumes only grow; MSK never shrinks them. */
 export interface MskStorageAutoScaling {
   /** Largest volume size per broker, in GiB (up to 16384). */
@@ -424,7 +385,7 @@ export interface MskClusterProps {
    * Broker log delivery.
    * @default - to a new KMS-encrypted CloudWatch log group kept one year
    */
-  readonly brokerLogging?: MskBrokerLogging;
+  readonly brokerLogging?: LogDelivery;
 
   /**
    * Alarm thresholds and where they notify.

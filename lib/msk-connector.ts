@@ -6,12 +6,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { IConnectorPlugin } from './connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
+import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
@@ -32,45 +32,6 @@ export interface IMskConnector extends IResource, ec2.IConnectable {
    * @attribute
    */
   readonly connectorName: string;
-}
-
-/** Where worker logs go. */
-export interface ConnectorLogging {
-  /**
-   * Deliver worker logs to CloudWatch Logs.
-   * @default true
-   */
-  readonly cloudWatch?: boolean;
-
-  /**
-   * The CloudWatch log group.
-   * @default - a new log group encrypted with a customer-managed key, retained, kept `logRetention`
-   */
-  readonly logGroup?: logs.ILogGroup;
-
-  /**
-   * Retention of the log group created here.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Also deliver worker logs to this bucket.
-   * @default - no S3 delivery
-   */
-  readonly s3Bucket?: s3.IBucket;
-
-  /**
-   * Key prefix for S3 delivery.
-   * @default - no prefix
-   */
-  readonly s3Prefix?: string;
-
-  /**
-   * Also deliver worker logs to this Kinesis Data Firehose delivery stream (by name).
-   * @default - no Firehose delivery
-   */
-  readonly firehoseDeliveryStreamName?: string;
 }
 
 /** Alarms of a connector. */
@@ -161,7 +122,7 @@ export interface MskConnectorProps {
    * Worker log delivery.
    * @default - to a new KMS-encrypted CloudWatch log group kept one year
    */
-  readonly logging?: ConnectorLogging;
+  readonly logging?: LogDelivery;
 
   /**
    * Alarm settings.

@@ -39,3 +39,26 @@ export function acknowledge(resource: IConstruct, id: string, reason: string): v
     target.addMetadata('guard', { SuppressedRules: [...guard, rule] });
   }
 }
+
+/** Why the Lambda rules do not apply to a deploy-time custom-resource handler. */
+export interface DeployTimeHandlerReasons {
+  /** Why it runs outside the VPC. */
+  readonly outsideVpc: string;
+  /** What invokes it, and how often. */
+  readonly invokedBy: string;
+}
+
+/**
+ * Acknowledges, on one custom-resource handler function, the Lambda findings that do not apply to code CloudFormation
+ * invokes during deployments: reserved concurrency, a dead-letter queue and VPC placement (each pack's rule).
+ */
+export function acknowledgeDeployTimeHandler(fn: IConstruct, reasons: DeployTimeHandlerReasons): void {
+  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+    acknowledge(fn, `${pack}-LambdaConcurrency`, `${reasons.invokedBy}; a reserved concurrency would only take capacity from the account pool.`);
+    acknowledge(fn, `${pack}-LambdaDLQ`, 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.');
+  }
+  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    acknowledge(fn, `${pack}-LambdaInsideVPC`, reasons.outsideVpc);
+  }
+  acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, reasons.outsideVpc);
+}

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledge, GUARD } from './acknowledge';
+import { acknowledgeDeployTimeHandler } from './acknowledge';
 import { acknowledgeWildcardResources } from './iam-findings';
 import { createLogGroup } from './secure-defaults';
 
@@ -45,17 +45,10 @@ function acknowledgeHandler(stack: Stack): void {
   if (!fn || fn.node.metadata.some((m) => m.type === 'acknowledged_rules')) {
     return;
   }
-  const inVpc = 'The handler calls only the MSK control-plane API (kafka:GetBootstrapBrokers) and is invoked only by CloudFormation during deployments; running it in the VPC would add network interfaces and EC2 permissions without shrinking what it can reach.';
-  const concurrency = 'Invoked only by CloudFormation, once per deployment of a lookup; a reserved concurrency would only take capacity from the account pool.';
-  const dlq = 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.';
-  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-    acknowledge(fn, `${pack}-LambdaConcurrency`, concurrency);
-    acknowledge(fn, `${pack}-LambdaDLQ`, dlq);
-  }
-  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-    acknowledge(fn, `${pack}-LambdaInsideVPC`, inVpc);
-  }
-  acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, inVpc);
+  acknowledgeDeployTimeHandler(fn, {
+    outsideVpc: 'The handler calls only the MSK control-plane API (kafka:GetBootstrapBrokers) and is invoked only by CloudFormation during deployments; running it in the VPC would add network interfaces and EC2 permissions without shrinking what it can reach.',
+    invokedBy: 'Invoked only by CloudFormation, once per deployment of a lookup',
+  });
 }
 
 /**
