@@ -77,7 +77,7 @@ for (const dir of ['bin', 'scripts']) {
   project.eslint?.allowDevDeps(`${dir}/**`);
 }
 project.eslint?.allowDevDeps('test/**');
-project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/docs/', '/.ci/', '/scripts/');
+project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/docs/', '/.ci/', '/scripts/', '/.cdk-app/', '/.bench/');
 
 // Lambda handlers are plain JavaScript (no build step between the tested file and the shipped one): jsii compiles only
 // TypeScript, so copy them next to the compiled library.

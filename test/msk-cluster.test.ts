@@ -4,6 +4,7 @@ import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskTopic, PrivateSubnetWithNat } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
@@ -147,6 +148,26 @@ describe('logs, monitoring and alarms', () => {
     for (const key of Object.values(template().findResources('AWS::KMS::Key'))) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
+  });
+
+  test('broker logs can also go to S3 and Firehose, or to S3 only', () => {
+    const base = setup();
+    const bucket = new s3.Bucket(base.stack, 'LogBucket');
+    new MskCluster(base.stack, 'Other', {
+      vpc: base.network.vpc,
+      vpcSubnets: base.network.privateSubnetSelection,
+      brokerLogging: { cloudWatch: false, s3Bucket: bucket, s3Prefix: 'msk/', firehoseDeliveryStreamName: 'broker-logs' },
+    });
+    Template.fromStack(base.stack).hasResourceProperties('AWS::MSK::Cluster', {
+      ClusterName: Match.stringLikeRegexp('Other'),
+      LoggingInfo: {
+        BrokerLogs: {
+          CloudWatchLogs: { Enabled: false },
+          S3: { Enabled: true, Bucket: { Ref: Match.stringLikeRegexp('LogBucket') }, Prefix: 'msk/' },
+          Firehose: { Enabled: true, DeliveryStream: 'broker-logs' },
+        },
+      },
+    });
   });
 
   test('removalPolicy DESTROY reaches the cluster', () => {

@@ -87,6 +87,22 @@ describe('cluster connection', () => {
     });
   });
 
+  test('worker logs can go to S3 and Firehose instead of CloudWatch', () => {
+    const base = pipelineBase();
+    const bucket = new s3.Bucket(base.stack, 'LogBucket');
+    const { template, connector: c } = connector({ logging: { cloudWatch: false, s3Bucket: bucket, s3Prefix: 'connect/', firehoseDeliveryStreamName: 'worker-logs' } }, base);
+    expect(c.logGroup).toBeUndefined();
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', {
+      LogDelivery: {
+        WorkerLogDelivery: {
+          CloudWatchLogs: { Enabled: false },
+          S3: { Enabled: true, Bucket: { Ref: Match.stringLikeRegexp('LogBucket') }, Prefix: 'connect/' },
+          Firehose: { Enabled: true, DeliveryStream: 'worker-logs' },
+        },
+      },
+    });
+  });
+
   test('a health alarm (errored tasks or missing workers) and a CPU alarm notify the alarm topic', () => {
     const { template, connector: c } = connector({ capacity: ConnectorCapacity.autoScaled({ minWorkers: 2, maxWorkers: 4 }) });
     expect(c.alarms.map((a) => a.node.id)).toEqual(['HealthAlarm', 'CpuAlarm']);
