@@ -1,14 +1,14 @@
-import * as path from 'path';
 import { ArnFormat, CustomResource, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge, acknowledgeDeployTimeHandler, GUARD } from './private/acknowledge';
+import { acknowledge, GUARD } from './private/acknowledge';
+import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
+import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { checkIntegerRange, show } from './private/validation';
 
@@ -199,13 +199,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       promotionTier: name === 'Writer' ? 0 : 1,
     });
-    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
-      description: 'Publishes enhanced monitoring of the CDC source to CloudWatch',
+    const { role: monitoringRole, policy: monitoringPolicy } = roleWithManagedPolicy(this, 'Monitoring', {
       assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
-    });
-    const monitoringPolicy = new iam.ManagedPolicy(this, 'MonitoringPolicy', {
-      description: 'Enhanced monitoring: the RDSOSMetrics log group only',
-      roles: [monitoringRole],
+      roleDescription: 'Publishes enhanced monitoring of the CDC source to CloudWatch',
+      policyDescription: 'Enhanced monitoring: the RDSOSMetrics log group only',
       statements: [
         new iam.PolicyStatement({
           actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'],
@@ -286,14 +283,15 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
   /** Binlog retention and the Debezium user, at deploy time through the Data API. */
   private addSetup(binlogHours: number, removalPolicy: RemovalPolicy): void {
     const adminSecret = this.cluster.secret!;
-    const logGroup = createLogGroup(this, 'SetupLogs', { removalPolicy, keyDescription: `Encrypts the logs of the CDC setup of ${this.node.path}` });
-    const role = new iam.Role(this, 'SetupRole', {
-      description: 'Sets binlog retention and the Debezium user of the CDC source through the RDS Data API',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    const policy = new iam.ManagedPolicy(this, 'SetupPolicy', {
-      description: 'Data API on the CDC source cluster, its two secrets and key, and the setup log group',
-      roles: [role],
+    const { fn: handler } = createDeployTimeHandler(this, {
+      prefix: 'Setup',
+      functionId: 'SetupHandler',
+      handler: 'cdc-setup.handler',
+      description: 'Sets binlog retention and the Debezium user of a CDC source (RDS Data API)',
+      roleDescription: 'Sets binlog retention and the Debezium user of the CDC source through the RDS Data API',
+      policyDescription: 'Data API on the CDC source cluster, its two secrets and key, and the setup log group',
+      logsKeyDescription: `Encrypts the logs of the CDC setup of ${this.node.path}`,
+      removalPolicy,
       statements: [
         new iam.PolicyStatement({ actions: ['rds-data:ExecuteStatement'], resources: [this.cluster.clusterArn] }),
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [adminSecret.secretArn, this.cdcCredentials.secretArn] }),
@@ -302,19 +300,13 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
           resources: [this.key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
         }),
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       ],
-    });
-    const handler = new lambda.Function(this, 'SetupHandler', {
-      description: 'Sets binlog retention and the Debezium user of a CDC source (RDS Data API)',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'cdc-setup.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handlers')),
       timeout: Duration.minutes(5),
-      role: role.withoutPolicyUpdates(),
-      logGroup,
+      reasons: {
+        outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
+        invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
+      },
     });
-    handler.node.addDependency(policy);
     const setup = new CustomResource(this, 'Setup', {
       serviceToken: handler.functionArn,
       resourceType: 'Custom::MySqlCdcSetup',
@@ -327,10 +319,6 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     });
     // The Data API needs a running writer, and the user must exist before any connector starts.
     setup.node.addDependency(this.cluster);
-    acknowledgeDeployTimeHandler(handler.node.defaultChild!, {
-      outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
-      invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
-    });
   }
 
   private acknowledgeFindings(): void {

@@ -1,6 +1,5 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import { CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
@@ -9,9 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeDeployTimeHandler, GUARD } from './private/acknowledge';
+import { acknowledge, GUARD } from './private/acknowledge';
+import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
-import { createKey, createLogGroup } from './private/secure-defaults';
+import { createKey } from './private/secure-defaults';
 import { show } from './private/validation';
 
 /** An MSK Connect custom plugin. */
@@ -244,43 +244,34 @@ export class PluginStore extends Construct {
       },
     }));
 
-    const logGroup = createLogGroup(this, 'HandlerLogs', { keyDescription: 'Encrypts the logs of the MSK Connect plugin fetch handler' });
-    const role = new iam.Role(this, 'HandlerRole', {
-      description: 'Fetches pinned MSK Connect plugin artifacts into the plugin bucket',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
-      description: 'Write plugins to the plugin bucket, with its key, and log to the handler log group',
-      roles: [role],
+    const { fn, policy } = createDeployTimeHandler(this, {
+      prefix: 'Handler',
+      functionId: 'Handler',
+      handler: 'plugin-fetch.handler',
+      description: 'Downloads pinned MSK Connect plugin artifacts, verifies their SHA-256 and stores the plugin ZIP',
+      roleDescription: 'Fetches pinned MSK Connect plugin artifacts into the plugin bucket',
+      policyDescription: 'Write plugins to the plugin bucket, with its key, and log to the handler log group',
+      logsKeyDescription: 'Encrypts the logs of the MSK Connect plugin fetch handler',
       statements: [
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${PluginStore.KEY_PREFIX}*`)] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt'], resources: [this.key.keyArn] }),
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       ],
+      timeout: Duration.minutes(10),
+      memorySize: 2048,
+      reasons: {
+        outsideVpc: 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.',
+        invokedBy: 'Invoked only by CloudFormation, once per plugin change',
+      },
     });
+    this.handler = fn;
     acknowledgeWildcardResources(policy, [{
       matches: (r) => r.endsWith(`/${PluginStore.KEY_PREFIX}*`),
       reason: 'The handler writes plugin ZIPs under plugins/ with names derived from their checksums; the prefix is the narrowest fixed part.',
     }]);
-    this.handler = new lambda.Function(this, 'Handler', {
-      description: 'Downloads pinned MSK Connect plugin artifacts, verifies their SHA-256 and stores the plugin ZIP',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'plugin-fetch.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handlers')),
-      timeout: Duration.minutes(10),
-      memorySize: 2048,
-      role: role.withoutPolicyUpdates(),
-      logGroup,
-    });
-    this.handler.node.addDependency(role);
     this.acknowledgeFindings();
   }
 
   private acknowledgeFindings(): void {
-    acknowledgeDeployTimeHandler(this.handler.node.defaultChild!, {
-      outsideVpc: 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.',
-      invokedBy: 'Invoked only by CloudFormation, once per plugin change',
-    });
     const logs3 = this.accessLogsBucket;
     acknowledge(logs3, 'AwsSolutions-S1', 'This bucket is the target of the plugin bucket\'s server access logs; logging it to itself would loop.');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { IMskCluster } from './msk-cluster';
 import { acknowledgeWildcardResources } from './private/iam-findings';
+import { roleWithManagedPolicy } from './private/roles';
 import { checkNotEmpty, show } from './private/validation';
 
 /** An S3 location a connector reads (e.g. a truststore), for the guide's optional S3 block. */
@@ -131,17 +132,6 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       checkNotEmpty(prop, props[prop]);
     }
 
-    this.role = new iam.Role(this, 'Role', {
-      description: `Service execution role of MSK Connect connector ${connectorName}`,
-      assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'kafkaconnect', resource: 'connector', resourceName: `${connectorName}*/*` }) },
-        },
-      }),
-    });
-    this.grantPrincipal = this.role;
-
     const statements: iam.PolicyStatement[] = [];
     const allow = (sid: string, actions: string[], resources: string[]) =>
       statements.push(new iam.PolicyStatement({ sid, actions, resources }));
@@ -193,11 +183,20 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       allow('ReadS3Objects', ['s3:GetObject'], props.s3Reads.map((r) => r.bucket.arnForObjects(`${r.prefix ?? ''}*`)));
     }
 
-    this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Least-privilege permissions of MSK Connect connector ${connectorName}`,
-      roles: [this.role],
+    const { role, policy } = roleWithManagedPolicy(this, '', {
+      roleDescription: `Service execution role of MSK Connect connector ${connectorName}`,
+      assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'kafkaconnect', resource: 'connector', resourceName: `${connectorName}*/*` }) },
+        },
+      }),
+      policyDescription: `Least-privilege permissions of MSK Connect connector ${connectorName}`,
       statements,
     });
+    this.role = role;
+    this.grantPrincipal = role;
+    this.policy = policy;
     const userPatterns = [...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.consumerGroups ?? []]
       .filter((n) => n.endsWith('*'));
     acknowledgeWildcardResources(this.policy, [

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from './private/cidr';
+import { roleWithManagedPolicy } from './private/roles';
 import { createLogGroup } from './private/secure-defaults';
 import { checkIntegerAtLeast, checkIntegerRange, show } from './private/validation';
 
@@ -185,18 +186,15 @@ export class PrivateSubnetWithNat extends Construct {
    */
   private addFlowLog(logGroup: logs.ILogGroup): void {
     const stack = Stack.of(this);
-    const role = new iam.Role(this, 'FlowLogRole', {
-      description: 'Delivers the VPC flow logs to their log group',
+    const { role } = roleWithManagedPolicy(this, 'FlowLog', {
+      roleDescription: 'Delivers the VPC flow logs to their log group',
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
           ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
         },
       }),
-    });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      description: 'Lets VPC Flow Logs write to the flow log group only',
-      roles: [role],
+      policyDescription: 'Lets VPC Flow Logs write to the flow log group only',
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [logGroup.logGroupArn],

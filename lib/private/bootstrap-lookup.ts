@@ -5,6 +5,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeDeployTimeHandler } from './acknowledge';
 import { acknowledgeWildcardResources } from './iam-findings';
+import { roleWithManagedPolicy } from './roles';
 import { createLogGroup } from './secure-defaults';
 
 const SINGLETON_ID = 'MskBootstrapBrokersLookup';
@@ -20,18 +21,16 @@ class BootstrapBrokersLookupShared extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.logGroup = createLogGroup(this, 'Logs', { keyDescription: 'Encrypts the logs of the MSK bootstrap-broker lookup' });
-    this.role = new iam.Role(this, 'Role', {
-      description: 'Reads MSK bootstrap brokers for CloudFormation (AwsCustomResource handler)',
+    const { role, policy } = roleWithManagedPolicy(this, '', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'kafka:GetBootstrapBrokers and the lookup\'s own log group',
-      roles: [this.role],
+      roleDescription: 'Reads MSK bootstrap brokers for CloudFormation (AwsCustomResource handler)',
+      policyDescription: 'kafka:GetBootstrapBrokers and the lookup\'s own log group',
       statements: [
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
       ],
     });
+    this.role = role;
     acknowledgeWildcardResources(policy, [{
       matches: (r) => r === '*',
       reason: 'kafka:GetBootstrapBrokers has no IAM resource type, so it cannot be scoped to a cluster ARN; it returns broker host names only.',

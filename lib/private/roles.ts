@@ -1,0 +1,29 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** Options of {@link roleWithManagedPolicy}. */
+export interface ManagedPolicyRoleOptions {
+  readonly assumedBy: iam.IPrincipal;
+  readonly roleDescription: string;
+  readonly policyDescription: string;
+  readonly statements: iam.PolicyStatement[];
+}
+
+/**
+ * A role whose only permissions are one customer-managed policy (ids `${prefix}Role` and `${prefix}Policy`): no inline
+ * policy (HIPAA / NIST / PCI IAMNoInlinePolicy) and no AWS managed policy. Hand the role to constructs as
+ * `role.withoutPolicyUpdates()`, so their own grants cannot add an inline policy behind the managed one.
+ */
+export function roleWithManagedPolicy(scope: Construct, prefix: string, options: ManagedPolicyRoleOptions):
+{ role: iam.Role; policy: iam.ManagedPolicy } {
+  const role = new iam.Role(scope, `${prefix}Role`, {
+    description: options.roleDescription,
+    assumedBy: options.assumedBy,
+  });
+  const policy = new iam.ManagedPolicy(scope, `${prefix}Policy`, {
+    description: options.policyDescription,
+    roles: [role],
+    statements: options.statements,
+  });
+  return { role, policy };
+}
