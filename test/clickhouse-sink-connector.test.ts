@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, MskCluster,
+  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, IMskCluster, MskCluster,
   PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
@@ -14,6 +14,20 @@ const RELEASE = {
   sha256: EXAMPLE_SHA256,
   configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
 };
+
+/** A minimal Cloud sink named 'sink' in `stack`, reading `events` with an imported credentials secret. */
+function minimalSink(stack: Stack, cluster: IMskCluster, vpc: ec2.IVpc, props: Partial<ClickHouseSinkConnectorProps> = {}) {
+  return new ClickHouseSinkConnector(stack, 'Sink', {
+    cluster,
+    vpc,
+    connectorName: 'sink',
+    endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+    credentials: props.credentials ?? secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+    topics: ['events'],
+    release: RELEASE,
+    ...props,
+  });
+}
 
 function setup(props: Partial<ClickHouseSinkConnectorProps> = {}, options: { flowLogs?: boolean } = {}) {
   const stack = new Stack(testApp(), 'S');
@@ -216,16 +230,7 @@ describe('network and permissions', () => {
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
     const key = userKey(stack, 'SharedKey');
-    new ClickHouseSinkConnector(stack, 'Sink', {
-      cluster,
-      vpc: network.vpc,
-      connectorName: 'sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-      credentialsKey: key,
-      topics: ['events'],
-      release: RELEASE,
-    });
+    minimalSink(stack, cluster, network.vpc, { credentialsKey: key });
     const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('connector sink') } }))[0];
     const decrypt = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'DecryptSecrets');
     expect(decrypt.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SharedKey/), 'Arn'] });
@@ -243,15 +248,7 @@ describe('network and permissions', () => {
     const stack = new Stack(app, 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
-    new ClickHouseSinkConnector(stack, 'Sink', {
-      cluster,
-      vpc: network.vpc,
-      connectorName: 'sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-      credentials,
-      topics: ['events'],
-      release: RELEASE,
-    });
+    minimalSink(stack, cluster, network.vpc, { credentials });
     const assembly = app.synth();
     expect(JSON.stringify(assembly.getStackByName('Secrets').template)).toContain(SENTINEL); // the control: it is there
     const text = JSON.stringify(assembly.getStackByName('S').template);
@@ -280,16 +277,7 @@ describe('connectivity checklist at synth', () => {
       subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
     });
     const cluster = new MskCluster(stack, 'Cluster', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
-    new ClickHouseSinkConnector(stack, 'Sink', {
-      cluster,
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      connectorName: 'sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-      topics: ['events'],
-      release: RELEASE,
-    });
+    minimalSink(stack, cluster, vpc, { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
     expect(() => Template.fromStack(stack)).toThrow(/connector 'S\/Sink\/Connector' needs internet egress \(the Secrets Manager API on TCP 443, ClickHouse 'h.clickhouse.cloud' on TCP 8443\), but subnet S\/Isolated\/IsolatedSubnet1 has no 0.0.0.0\/0 route to a NAT gateway/);
   });
 
@@ -297,15 +285,7 @@ describe('connectivity checklist at synth', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = MskCluster.fromClusterAttributes(stack, 'Cluster', { clusterArn: 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/uuid-1', bootstrapBrokersSaslIam: 'b-1.prod:9098' });
-    new ClickHouseSinkConnector(stack, 'Sink', {
-      cluster,
-      vpc: network.vpc,
-      connectorName: 'sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-      topics: ['events'],
-      release: RELEASE,
-    });
+    minimalSink(stack, cluster, network.vpc);
     expect(() => Template.fromStack(stack)).toThrow("no security-group path from connector 'S/Sink/Connector' to cluster 'S/Cluster' on TCP 9098: the destination has no known security groups to open");
   });
 
@@ -313,15 +293,7 @@ describe('connectivity checklist at synth', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
-    new ClickHouseSinkConnector(stack, 'Sink', {
-      cluster,
-      vpc: network.vpc,
-      connectorName: 'sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-      topics: ['events'],
-      release: RELEASE,
-    });
+    minimalSink(stack, cluster, network.vpc);
     // A path that is removed after the fact is caught too: drop the rules the construct added.
     for (const child of stack.node.findAll()) {
       if (child instanceof ec2.CfnSecurityGroupIngress && JSON.stringify(stack.resolve(child.groupId)).includes('ClusterSecurityGroup')) {
