@@ -51,6 +51,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28',
     'esbuild-register@^3.6.0',
     'v8-compile-cache@^2.4.0',
+    // Runtime oracle: evaluates the requests connectors, alarms and handlers make against identity and resource
+    // policies (IAM's evaluation logic, offline).
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   gitignore: ['cdk.out', '/dist-pkg/', '.jsii.tabl.json', '/test-reports/', '/.bench/', '/.cdk-app/'],

@@ -12,6 +12,10 @@ import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { checkIntegerRange, show } from './private/validation';
 
+
+/** How long the deploy-time setup (binlog retention, Debezium user) may run. */
+const SETUP_TIMEOUT = Duration.minutes(5);
+
 /** A MySQL database a Debezium connector captures changes from. */
 export interface IMySqlCdcSource extends ec2.IConnectable, IConstruct {
   /** Host name of the writer (binlogs are read from the writer). */
@@ -301,7 +305,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
         }),
       ],
-      timeout: Duration.minutes(5),
+      timeout: SETUP_TIMEOUT,
       reasons: {
         outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
         invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
@@ -310,6 +314,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const setup = new CustomResource(this, 'Setup', {
       serviceToken: handler.functionArn,
       resourceType: 'Custom::MySqlCdcSetup',
+      // A lost response fails the deployment a minute after the handler's own timeout, not after an hour.
+      serviceTimeout: SETUP_TIMEOUT.plus(Duration.minutes(1)),
       properties: {
         ClusterArn: this.cluster.clusterArn,
         AdminSecretArn: adminSecret.secretArn,

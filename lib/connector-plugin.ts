@@ -14,6 +14,9 @@ import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createKey } from './private/secure-defaults';
 import { show } from './private/validation';
 
+/** How long the fetch handler may run (download, verify, repackage, upload). */
+const FETCH_TIMEOUT = Duration.minutes(10);
+
 /** An MSK Connect custom plugin. */
 export interface IConnectorPlugin extends IResource {
   /**
@@ -159,6 +162,9 @@ class UrlSource extends PluginSource {
     const fetched = new CustomResource(scope, 'Artifact', {
       serviceToken: store.handler.functionArn,
       resourceType: 'Custom::ConnectorPluginArtifact',
+      // A lost response (e.g. the handler killed at its 10-minute timeout) fails the deployment here, not after
+      // CloudFormation's default hour.
+      serviceTimeout: FETCH_TIMEOUT.plus(Duration.minutes(1)),
       properties: {
         Bucket: store.bucket.bucketName,
         KmsKeyArn: store.key.keyArn,
@@ -256,7 +262,7 @@ export class PluginStore extends Construct {
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${PluginStore.KEY_PREFIX}*`)] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt'], resources: [this.key.keyArn] }),
       ],
-      timeout: Duration.minutes(10),
+      timeout: FETCH_TIMEOUT,
       memorySize: 2048,
       reasons: {
         outsideVpc: 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.',

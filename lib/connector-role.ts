@@ -43,6 +43,13 @@ export interface ConnectorPermissions {
   readonly createTopics?: string[];
 
   /**
+   * Topics whose dynamic configuration the connector reads (`DescribeTopicDynamicConfiguration`), e.g. Debezium's
+   * schema-history topic, whose retention and cleanup policy it checks at start.
+   * @default - none
+   */
+  readonly describeTopicConfigurations?: string[];
+
+  /**
    * Consumer groups besides the connector's own `connect-<name>`: `DescribeGroup` and `AlterGroup`.
    * @default - none
    */
@@ -128,7 +135,7 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     if (!Token.isUnresolved(connectorName) && !/^[a-zA-Z0-9-]{1,120}$/.test(connectorName)) {
       throw new Error(`\`connectorName\` must be 1-120 letters, digits and hyphens, got ${show(connectorName)}`);
     }
-    for (const prop of ['readTopics', 'writeTopics', 'createTopics', 'consumerGroups'] as const) {
+    for (const prop of ['readTopics', 'writeTopics', 'createTopics', 'describeTopicConfigurations', 'consumerGroups'] as const) {
       checkNotEmpty(prop, props[prop]);
     }
 
@@ -160,8 +167,13 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     if (props.createTopics) {
       allow('CreateTopics', ['kafka-cluster:CreateTopic'], props.createTopics.map((t) => cluster.topicArn(t)));
     }
+    if (props.describeTopicConfigurations) {
+      allow('DescribeTopicConfigurations', ['kafka-cluster:DescribeTopicDynamicConfiguration'], props.describeTopicConfigurations.map((t) => cluster.topicArn(t)));
+    }
     if (props.secrets && props.secrets.length > 0) {
-      allow('ReadSecrets', ['secretsmanager:GetSecretValue'], props.secrets.map((s) => s.secretArn));
+      // Secrets Manager authorizes the full ARN (name + '-' + six random characters). A secret imported by name has
+      // only a partial ARN, so the grant must match any suffix (what aws-cdk-lib's grantRead does).
+      allow('ReadSecrets', ['secretsmanager:GetSecretValue'], props.secrets.map((s) => s.secretFullArn ?? `${s.secretArn}-??????`));
       const keys = [...props.secrets.map((s) => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined), ...props.secretKeys ?? []];
       if (keys.length > 0) {
         statements.push(new iam.PolicyStatement({
@@ -197,12 +209,19 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     this.role = role;
     this.grantPrincipal = role;
     this.policy = policy;
-    const userPatterns = [...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.consumerGroups ?? []]
+    const userPatterns = [
+      ...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.describeTopicConfigurations ?? [],
+      ...props.consumerGroups ?? [],
+    ]
       .filter((n) => n.endsWith('*'));
     acknowledgeWildcardResources(this.policy, [
       {
         matches: (r) => r === '*',
         reason: 'kafka:GetBootstrapBrokers, kafka:ListClusters and kafka:ListClustersV2 (the ClickHouse guide\'s baseline) have no IAM resource type; every other action of this policy names its resources.',
+      },
+      {
+        matches: (r) => r.endsWith('-??????'),
+        reason: 'A secret imported by name has no full ARN at synth; Secrets Manager authorizes the full ARN (the name plus "-" and six random characters), so the grant names the secret and leaves only that suffix open.',
       },
       {
         matches: (r) => r.endsWith('/__amazon_msk_connect_*'),

@@ -323,6 +323,11 @@ export class DebeziumMySqlSourceConnector extends Construct {
     });
 
     const dataTopics = [props.topicPrefix, `${props.topicPrefix}.*`];
+    // With heartbeats on, Debezium also writes <heartbeat prefix>.<topic prefix> (Debezium's topic naming strategy;
+    // the prefix is `topic.heartbeat.prefix` in 2.x and 3.x, `heartbeat.topics.prefix` in 1.x).
+    const heartbeatPrefix = config[v1 ? 'heartbeat.topics.prefix' : 'topic.heartbeat.prefix'] ?? '__debezium-heartbeat';
+    const heartbeatTopics = Number(config['heartbeat.interval.ms']) > 0 ? [`${heartbeatPrefix}.${props.topicPrefix}`] : [];
+    heartbeatTopics.forEach((t) => checkTopicName('additionalProperties', t));
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,
       vpc: props.vpc,
@@ -334,9 +339,11 @@ export class DebeziumMySqlSourceConnector extends Construct {
       kafkaConnectVersion: connectVersion,
       workerConfiguration: this.workerConfiguration,
       permissions: {
-        writeTopics: [...dataTopics, this.schemaHistoryTopic],
+        writeTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
         readTopics: [this.schemaHistoryTopic],
-        createTopics: [...dataTopics, this.schemaHistoryTopic],
+        createTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
+        // The schema history checks its topic's retention and cleanup policy at start.
+        describeTopicConfigurations: [this.schemaHistoryTopic],
         consumerGroups: [v1 ? `${props.topicPrefix}-dbhistory` : `${props.topicPrefix}-schemahistory`],
         // Debezium reads broker settings to pick the history topic's replication factor (as the MSK Connect blog grants).
         describeClusterDynamicConfiguration: true,

@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -171,6 +171,12 @@ export class PrivateSubnetWithNat extends Construct {
 
     if (this.flowLogGroup) {
       this.addFlowLog(this.flowLogGroup);
+    }
+    // CDK's default-security-group custom resource sets no service timeout: a lost response would hold the deployment
+    // for CloudFormation's default hour. Its provider's function times out after 15 minutes.
+    const restrictSg = this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource')?.node.defaultChild;
+    if (restrictSg instanceof CfnResource) {
+      restrictSg.addPropertyOverride('ServiceTimeout', String(16 * 60));
     }
     const restrictSgProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const restrictSgHandler = restrictSgProvider?.node.tryFindChild('Handler');

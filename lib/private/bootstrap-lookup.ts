@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -68,6 +68,8 @@ export function bootstrapBrokersLookup(scope: Construct, id: string, clusterArn:
     },
     role: shared.role,
     installLatestAwsSdk: false,
+    // The handler's own timeout is 2 minutes: a lost response fails the deployment soon after, not after an hour.
+    serviceTimeout: Duration.minutes(3),
     logGroup: shared.logGroup,
   });
   acknowledgeHandler(stack);
