@@ -33,20 +33,22 @@ export interface SelfHostedClickHouseEndpointOptions {
   readonly hostname: string;
 
   /**
-   * Whether to speak HTTPS.
-   * @default false
+   * Whether to speak HTTPS. Plain HTTP (`false`) sends the credentials and the data unencrypted: it is an explicit
+   * opt-in, and only towards a `peer` inside your network (never the internet).
+   * @default true
    */
   readonly ssl?: boolean;
 
   /**
    * Port of the server's HTTP(S) interface.
-   * @default 8123 without `ssl`; required with `ssl`
+   * @default 8443 with `ssl`, 8123 without
    */
   readonly port?: number;
 
   /**
-   * Where the server is, for the connector's egress rule (a security group, a CIDR or a prefix list).
-   * @default - anywhere (`0.0.0.0/0`) on that port, through the NAT gateway
+   * Where the server is, for the connector's egress rule (a security group, a CIDR or a prefix list). Required with
+   * `ssl: false`.
+   * @default - anywhere (`0.0.0.0/0`) on that port, through the NAT gateway (HTTPS only)
    */
   readonly peer?: ec2.IPeer;
 }
@@ -67,14 +69,17 @@ export class ClickHouseEndpoint {
     return new ClickHouseEndpoint(options.hostname, port, true, ec2.Peer.anyIpv4(), true);
   }
 
-  /** A self-hosted server: HTTP (8123 by default) or HTTPS on the port you give. */
+  /**
+   * A self-hosted server: HTTPS (8443 by default), or — as an explicit opt-in with `ssl: false` and a `peer` inside
+   * your network — plain HTTP (8123 by default).
+   */
   public static selfHosted(options: SelfHostedClickHouseEndpointOptions): ClickHouseEndpoint {
     checkHostname(options.hostname);
-    const ssl = options.ssl ?? false;
-    if (ssl && options.port === undefined) {
-      throw new Error('`port` is required with `ssl` for a self-hosted ClickHouse endpoint (its HTTPS port, often 8443), got undefined');
+    const ssl = options.ssl ?? true;
+    if (!ssl && (options.peer === undefined || options.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId || options.peer.uniqueId === ec2.Peer.anyIpv6().uniqueId)) {
+      throw new Error(`\`ssl: false\` sends the ClickHouse credentials and rows in plain text, so \`peer\` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got ${options.peer === undefined ? 'no `peer` (anywhere)' : show(options.peer.uniqueId)}`);
     }
-    const port = options.port ?? 8123;
+    const port = options.port ?? (ssl ? 8443 : 8123);
     checkIntegerRange('port', port, 1, 65535);
     if (!Token.isUnresolved(port) && ssl && port === 8123) {
       throw new Error('`port` 8123 is ClickHouse\'s plain HTTP port, but `ssl` is true; give the HTTPS port, got 8123');

@@ -78,9 +78,14 @@ describe('connector configuration', () => {
     });
   });
 
-  test('self-hosted over HTTP: ssl=false explicit, port 8123, exactly-once off, provisioned tasks.max', () => {
+  test('self-hosted defaults to HTTPS on 8443', () => {
+    const { stack } = setup({ endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.example.com' }) });
+    expect(config(stack)).toMatchObject({ hostname: 'clickhouse.example.com', port: '8443', ssl: 'true' });
+  });
+
+  test('self-hosted over HTTP (explicit opt-in, peer in the VPC): ssl=false explicit, port 8123, exactly-once off, provisioned tasks.max', () => {
     const { stack } = setup({
-      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal.example.com' }),
+      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal.example.com', ssl: false, peer: ec2.Peer.ipv4('10.20.0.0/16') }),
       capacity: ConnectorCapacity.provisioned({ workerCount: 2 }),
       tasksMax: 4,
       database: 'analytics',
@@ -202,7 +207,7 @@ describe('network and permissions', () => {
       cluster,
       vpc: network.vpc,
       connectorName: 'to-self-hosted',
-      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal', peer: server }),
+      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal', ssl: false, peer: server }),
       credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
       topics: ['events'],
       release: RELEASE,
@@ -333,7 +338,16 @@ describe('bad input', () => {
     expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: true, port: 8123 })).toThrow("`port` 8123 is ClickHouse's plain HTTP port, but `ssl` is true");
   });
   test('fails on HTTP on the HTTPS port', () => {
-    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', port: 8443 })).toThrow("`port` 8443 is ClickHouse's HTTPS port, but `ssl` is false");
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, port: 8443, peer: ec2.Peer.ipv4('10.0.0.0/8') }))
+      .toThrow("`port` 8443 is ClickHouse's HTTPS port, but `ssl` is false");
+  });
+  test('fails on plain HTTP without a peer: credentials would cross the internet in plain text', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false })).toThrow(
+      '`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got no `peer` (anywhere)');
+  });
+  test('fails on plain HTTP to anywhere', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.anyIpv4() })).toThrow(
+      "`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got '0.0.0.0/0'");
   });
   test('fails on both topics and topicsRegex', () => {
     fails({ topicsRegex: { regex: 'a.*', permissionPattern: 'a*' } }, 'give exactly one of `topics` and `topicsRegex`, got both');
