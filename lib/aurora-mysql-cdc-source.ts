@@ -10,6 +10,7 @@ import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
+import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, show } from './private/validation';
 
 
@@ -62,7 +63,7 @@ export interface AuroraMySqlCdcSourceProps {
 
   /**
    * Private subnets of the cluster.
-   * @default - the VPC's private subnets with egress
+   * @default - the VPC's private subnets with egress; required when the VPC has none (e.g. an existing VPC extended by `PrivateSubnetWithNat`: pass its `privateSubnetSelection`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -176,7 +177,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     if (!/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
       throw new Error(`\`cdcUsername\` must be 1-32 letters, digits or underscores starting with a letter, got ${show(username)}`);
     }
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     if (subnets.hasPublic) {
       throw new Error('`vpcSubnets` must select private subnets only: the CDC source must not be reachable from the internet');
     }

@@ -249,7 +249,7 @@ export interface ClickHouseSinkConnectorProps {
 
   /**
    * Private subnets of the workers, which route 0.0.0.0/0 to a NAT gateway.
-   * @default - the VPC's private subnets with egress
+   * @default - the VPC's private subnets with egress; required when the VPC has none (e.g. an existing VPC extended by `PrivateSubnetWithNat`: pass its `privateSubnetSelection`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 

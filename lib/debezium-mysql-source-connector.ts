@@ -80,7 +80,7 @@ export interface DebeziumMySqlSourceConnectorProps {
 
   /**
    * Private subnets of the workers.
-   * @default - the VPC's private subnets with egress
+   * @default - the VPC's private subnets with egress; required when the VPC has none (e.g. an existing VPC extended by `PrivateSubnetWithNat`: pass its `privateSubnetSelection`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 

@@ -17,6 +17,7 @@ import { MskTopic, MskTopicOptions } from './msk-topic';
 import { createAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
 import { createKey, createLogGroup } from './private/secure-defaults';
+import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkOneOf, show } from './private/validation';
 
 /** Client ports of MSK brokers inside the VPC. */
@@ -293,7 +294,7 @@ export interface MskClusterProps {
 
   /**
    * Subnets of the brokers: 2 or 3, each in its own availability zone.
-   * @default - the VPC's private subnets with egress (e.g. `PrivateSubnetWithNat.privateSubnetSelection`)
+   * @default - the VPC's private subnets with egress; required when the VPC has none (e.g. an existing VPC extended by `PrivateSubnetWithNat`: pass its `privateSubnetSelection`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -503,7 +504,7 @@ export class MskCluster extends MskClusterBase {
     }
     this.isExpress = instanceType.startsWith('express.');
 
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     const azCount = subnets.subnetIds.length;
     if (azCount < 2 || azCount > 3) {
       throw new Error(`\`vpcSubnets\` must select 2 or 3 subnets (one per availability zone), got ${azCount}`);

@@ -16,6 +16,7 @@ import { IMskCluster, MskPorts } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
+import { selectPrivateSubnets } from './private/subnets';
 import { show } from './private/validation';
 import { IWorkerConfiguration } from './worker-configuration';
 
@@ -60,7 +61,7 @@ export interface MskConnectorProps {
   /**
    * Subnets of the workers: private subnets only (each worker takes one IP). Egress to the internet, where the
    * connector needs it, goes through a NAT gateway.
-   * @default - the VPC's private subnets with egress
+   * @default - the VPC's private subnets with egress; required when the VPC has none (e.g. an existing VPC extended by `PrivateSubnetWithNat`: pass its `privateSubnetSelection`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -224,7 +225,7 @@ export class MskConnector extends Resource implements IMskConnector {
       throw new Error('`permissions` builds the connector\'s role; it cannot be combined with `role`, got both');
     }
 
-    const selection = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const selection = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
     const publicOnes = selection.subnets.filter((s) => publicIds.has(s.subnetId));
     if (selection.hasPublic || publicOnes.length > 0) {

@@ -1,4 +1,4 @@
-import { CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -368,10 +368,11 @@ export class PrivateSubnetWithNat extends Construct {
       }
       return c;
     });
-    const vpcCidr = Token.isUnresolved(vpc.vpcCidrBlock) ? undefined : parseCidr(vpc.vpcCidrBlock);
+    const vpcCidrText = knownVpcCidr(vpc);
+    const vpcCidr = vpcCidrText === undefined ? undefined : parseCidr(vpcCidrText);
     for (const c of parsed) {
       if (vpcCidr && !cidrContains(vpcCidr, c)) {
-        throw new Error(`\`privateSubnetCidrs\` entry ${show(c.text)} is outside the VPC's CIDR ${show(vpc.vpcCidrBlock)}`);
+        throw new Error(`\`privateSubnetCidrs\` entry ${show(c.text)} is outside the VPC's CIDR ${show(vpcCidrText)}`);
       }
     }
     for (let i = 0; i < parsed.length; i++) {
@@ -382,6 +383,12 @@ export class PrivateSubnetWithNat extends Construct {
       }
     }
     const existing = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    const unknown = existing.filter((s) => knownCidr(s) === undefined);
+    if (unknown.length > 0) {
+      // Not an error: the subnets may be imported by id only. But the overlap check cannot run, so say so.
+      Annotations.of(this).addWarningV2('msk-clickhouse-pipeline:subnetOverlapUnchecked',
+        `\`privateSubnetCidrs\` cannot be checked for overlap with existing subnet(s) ${show(unknown.map((s) => s.subnetId))}, whose CIDRs are unknown: import them with their CIDRs (e.g. \`publicSubnetIpv4CidrBlocks\` of Vpc.fromVpcAttributes) to have overlaps refused at synth instead of failing the deployment`);
+    }
     for (const subnet of existing) {
       const block = knownCidr(subnet);
       const other = block === undefined ? undefined : parseCidr(block);
@@ -410,6 +417,28 @@ function onePerAz(subnets: ec2.ISubnet[]): ec2.ISubnet[] {
     seen.add(s.availabilityZone);
     return true;
   });
+}
+
+/**
+ * The CIDR of a VPC, when it can be known at synth: given at import, or the literal CIDR of a VPC of this app (its
+ * `vpcCidrBlock` is a token, but the CloudFormation VPC holds the value). A VPC imported without its CIDR is an error:
+ * the new subnets must lie inside it, and CloudFormation would otherwise find out only at deploy time.
+ */
+function knownVpcCidr(vpc: ec2.IVpc): string | undefined {
+  let cidr: string;
+  try {
+    cidr = vpc.vpcCidrBlock;
+  } catch {
+    throw new Error(`\`vpc\` must carry its CIDR so \`privateSubnetCidrs\` can be checked against it before deploying: import it with \`vpcCidrBlock\` (Vpc.fromVpcAttributes) or use Vpc.fromLookup, got VPC ${show(vpc.vpcId)} without one`);
+  }
+  if (!Token.isUnresolved(cidr)) {
+    return cidr;
+  }
+  const cfn = vpc.node.defaultChild;
+  if (cfn instanceof ec2.CfnVPC && typeof cfn.cidrBlock === 'string' && !Token.isUnresolved(cfn.cidrBlock)) {
+    return cfn.cidrBlock;
+  }
+  return undefined;
 }
 
 /** An imported subnet may not know its CIDR (reading it then throws); such a subnet cannot be checked. */

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { PrivateSubnetWithNat, PrivateSubnetWithNatProps } from '../lib';
+import { MskCluster, PrivateSubnetWithNat, PrivateSubnetWithNatProps } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 function build(props?: PrivateSubnetWithNatProps) {
@@ -293,6 +293,43 @@ describe('bad input', () => {
     const s = stack();
     expect(() => new PrivateSubnetWithNat(s, 'N', { vpc: existingVpc(s), availabilityZones: ['eu-west-1a', 'eu-west-1d'], privateSubnetCidrs: ['10.1.16.0/20', '10.1.32.0/20'] }))
       .toThrow("`availabilityZones` includes 'eu-west-1d', but `vpc` has no public subnet there");
+  });
+
+  test('fails if the existing VPC was imported without its CIDR', () => {
+    const s = stack();
+    const vpc = ec2.Vpc.fromVpcAttributes(s, 'NoCidr', { vpcId: 'vpc-7', availabilityZones: ['eu-west-1a', 'eu-west-1b'], publicSubnetIds: ['subnet-a', 'subnet-b'] });
+    expect(() => new PrivateSubnetWithNat(s, 'N', { vpc, privateSubnetCidrs: ['10.0.100.0/24', '10.0.101.0/24'] }))
+      .toThrow("`vpc` must carry its CIDR so `privateSubnetCidrs` can be checked against it before deploying: import it with `vpcCidrBlock` (Vpc.fromVpcAttributes) or use Vpc.fromLookup, got VPC 'vpc-7' without one");
+  });
+
+  test('a VPC of the same app is checked through its literal CIDR, although vpcCidrBlock is a token', () => {
+    const s = stack();
+    const vpc = new ec2.Vpc(s, 'Other', {
+      ipAddresses: ec2.IpAddresses.cidr('10.5.0.0/16'),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    expect(() => new PrivateSubnetWithNat(s, 'N', { vpc, privateSubnetCidrs: ['10.6.0.0/24', '10.6.1.0/24'] }))
+      .toThrow("`privateSubnetCidrs` entry '10.6.0.0/24' is outside the VPC's CIDR '10.5.0.0/16'");
+    expect(() => new PrivateSubnetWithNat(s, 'N2', { vpc, privateSubnetCidrs: ['10.5.0.0/24', '10.5.100.0/24'] }))
+      .toThrow("`privateSubnetCidrs` entry '10.5.0.0/24' overlaps existing subnet");
+  });
+
+  test('existing subnets without known CIDRs: a warning says the overlap check could not run', () => {
+    const s = stack();
+    const vpc = ec2.Vpc.fromVpcAttributes(s, 'Ids', { vpcId: 'vpc-8', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], publicSubnetIds: ['subnet-a', 'subnet-b'], publicSubnetRouteTableIds: ['rtb-a', 'rtb-b'] });
+    new PrivateSubnetWithNat(s, 'N', { vpc, privateSubnetCidrs: ['10.0.100.0/24', '10.0.101.0/24'], flowLogs: false });
+    const messages = (s.node.root as any).synth().getStackByName('S').messages.map((m: any) => `${m.level}: ${m.entry.data}`);
+    expect(messages).toEqual([expect.stringMatching(/^warning: `privateSubnetCidrs` cannot be checked for overlap with existing subnet\(s\) \['subnet-a', 'subnet-b'\], whose CIDRs are unknown/)]);
+  });
+
+  test('constructs on the extended VPC name the prop to set instead of failing on the missing private subnet group', () => {
+    const s = stack();
+    const network = new PrivateSubnetWithNat(s, 'N', { vpc: existingVpc(s), privateSubnetCidrs: ['10.1.16.0/20', '10.1.32.0/20', '10.1.48.0/20'], flowLogs: false });
+    expect(() => new MskCluster(s, 'Cluster', { vpc: network.vpc }))
+      .toThrow("`vpcSubnets` is required: `vpc` 'S/Existing' has no private subnets with egress to default to, got none (with a PrivateSubnetWithNat on an existing VPC, pass `network.privateSubnetSelection`)");
+    expect(() => new MskCluster(s, 'Cluster2', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection })).not.toThrow();
   });
 
   test('fails if vpcCidr is given with an existing VPC', () => {
