@@ -76,7 +76,8 @@ export class ClickHouseEndpoint {
   public static selfHosted(options: SelfHostedClickHouseEndpointOptions): ClickHouseEndpoint {
     checkHostname(options.hostname);
     const ssl = options.ssl ?? true;
-    if (!ssl && (options.peer === undefined || options.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId || options.peer.uniqueId === ec2.Peer.anyIpv6().uniqueId)) {
+    const anywhere = [ec2.Peer.anyIpv4().uniqueId, ec2.Peer.anyIpv6().uniqueId];
+    if (!ssl && (options.peer === undefined || anywhere.includes(options.peer.uniqueId))) {
       throw new Error(`\`ssl: false\` sends the ClickHouse credentials and rows in plain text, so \`peer\` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got ${options.peer === undefined ? 'no `peer` (anywhere)' : show(options.peer.uniqueId)}`);
     }
     const port = options.port ?? (ssl ? 8443 : 8123);
