@@ -229,7 +229,6 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const logGroups = logExports.map((log) => createLogGroup(this, `${log[0].toUpperCase()}${log.slice(1)}Logs`, {
       encryptionKey: this.key,
       removalPolicy,
-      keyDescription: '',
       logGroupName: `/aws/rds/cluster/${clusterIdentifier}/${log}`,
     }));
 

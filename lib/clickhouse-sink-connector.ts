@@ -513,13 +513,13 @@ export interface ClickHouseSinkConnectorProps {
 
   /**
    * Worker log delivery.
-   * @default - a new KMS-encrypted CloudWatch log group kept one year
+   * @default - a new log group kept one year, encrypted with the stack's shared logs key (one customer-managed key for the library's log groups of a stack)
    */
   readonly logging?: LogDelivery;
 
   /**
    * Where alarms go.
-   * @default - a new encrypted SNS topic
+   * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
    */
   readonly alarmTopic?: sns.ITopic;
 }

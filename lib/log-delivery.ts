@@ -11,7 +11,7 @@ export interface LogDelivery {
 
   /**
    * The CloudWatch log group.
-   * @default - a new log group encrypted with a customer-managed key, retained, kept `logRetention`
+   * @default - a new log group, retained, kept `logRetention`, encrypted with the stack's shared logs key
    */
   readonly logGroup?: logs.ILogGroup;
 

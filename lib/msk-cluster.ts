@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { KafkaVersion } from './kafka-version';
 import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
-import { createAlarmTopic } from './private/alarm-topic';
+import { sharedAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -282,7 +282,7 @@ export interface MskClusterAlarms {
 
   /**
    * Where alarms (and their return to OK) are sent. Share one topic across a pipeline's constructs.
-   * @default - a new SNS topic encrypted with a customer-managed key (subscribe to `alarmTopic`)
+   * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use; subscribe to `alarmTopic`)
    */
   readonly topic?: sns.ITopic;
 }
@@ -384,7 +384,7 @@ export interface MskClusterProps {
 
   /**
    * Broker log delivery.
-   * @default - to a new KMS-encrypted CloudWatch log group kept one year
+   * @default - to a new log group kept one year, encrypted with the stack's shared logs key (one customer-managed key for the library's log groups of a stack)
    */
   readonly brokerLogging?: LogDelivery;
 
@@ -562,7 +562,6 @@ export class MskCluster extends MskClusterBase {
       this.logGroup = logging.logGroup ?? createLogGroup(this, 'BrokerLogs', {
         retention: logging.logRetention,
         removalPolicy: props.removalPolicy,
-        keyDescription: `Encrypts the broker logs of MSK cluster ${this.clusterName}`,
       });
     }
 
@@ -623,7 +622,7 @@ export class MskCluster extends MskClusterBase {
     if (props.storageAutoScaling) {
       this.addStorageAutoScaling(props.volumeSize ?? 1000, props.storageAutoScaling);
     }
-    this.alarmTopic = props.alarms?.topic ?? createAlarmTopic(this, 'AlarmTopic', `Alarms of MSK cluster ${this.clusterName}`, props.removalPolicy);
+    this.alarmTopic = props.alarms?.topic ?? sharedAlarmTopic(this);
     this.addAlarms(props.alarms ?? {});
   }
 

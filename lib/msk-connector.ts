@@ -13,7 +13,7 @@ import { IConnectorPlugin } from './connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
-import { createAlarmTopic } from './private/alarm-topic';
+import { sharedAlarmTopic } from './private/alarm-topic';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -39,7 +39,7 @@ export interface IMskConnector extends IResource, ec2.IConnectable {
 export interface ConnectorAlarms {
   /**
    * Where alarms (and their return to OK) are sent. Share one topic across a pipeline.
-   * @default - a new SNS topic encrypted with a customer-managed key
+   * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
    */
   readonly topic?: sns.ITopic;
 
@@ -121,13 +121,13 @@ export interface MskConnectorProps {
 
   /**
    * Worker log delivery.
-   * @default - to a new KMS-encrypted CloudWatch log group kept one year
+   * @default - to a new log group kept one year, encrypted with the stack's shared logs key (one customer-managed key for the library's log groups of a stack)
    */
   readonly logging?: LogDelivery;
 
   /**
    * Alarm settings.
-   * @default - errored tasks, too few workers, CPU above 80 %; to a new encrypted topic
+   * @default - errored tasks, too few workers, CPU above 80 %; to the stack's shared alarm topic
    */
   readonly alarms?: ConnectorAlarms;
 
@@ -138,7 +138,7 @@ export interface MskConnectorProps {
   readonly description?: string;
 
   /**
-   * What happens to the connector's log group and keys when they leave the stack.
+   * What happens to the connector's log group when it leaves the stack (the shared logs key is always retained).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -281,7 +281,6 @@ export class MskConnector extends Resource implements IMskConnector {
       this.logGroup = logging.logGroup ?? createLogGroup(this, 'WorkerLogs', {
         retention: logging.logRetention,
         removalPolicy: props.removalPolicy,
-        keyDescription: `Encrypts the worker logs of MSK Connect connector ${props.connectorName}`,
       });
     }
 
@@ -329,7 +328,7 @@ export class MskConnector extends Resource implements IMskConnector {
     }
     this.connectorArn = this.cfnConnector.attrConnectorArn;
 
-    this.alarmTopic = props.alarms?.topic ?? createAlarmTopic(this, 'AlarmTopic', `Alarms of MSK Connect connector ${props.connectorName}`, props.removalPolicy);
+    this.alarmTopic = props.alarms?.topic ?? sharedAlarmTopic(this);
     this.addAlarms(props.alarms ?? {});
   }
 

@@ -93,7 +93,7 @@ export interface PrivateSubnetWithNatProps {
   /**
    * KMS key for the flow log group. CloudWatch Logs of this account and region is allowed to use it.
    *
-   * @default - a new customer-managed key with rotation
+   * @default - the stack's shared logs key (a customer-managed key with rotation, retained)
    */
   readonly flowLogEncryptionKey?: kms.IKey;
 
@@ -158,7 +158,6 @@ export class PrivateSubnetWithNat extends Construct {
         encryptionKey: props.flowLogEncryptionKey,
         retention: props.flowLogRetention,
         removalPolicy: props.removalPolicy,
-        keyDescription: `Encrypts the VPC flow logs of ${this.node.path}`,
       });
     }
 

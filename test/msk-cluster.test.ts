@@ -192,7 +192,7 @@ describe('logs, monitoring and alarms', () => {
         Match.objectLike({ Expression: 'MAX([b1, b2, b3])' }),
         Match.objectLike({ Id: 'b2', MetricStat: { Metric: { MetricName: 'KafkaDataLogsDiskUsed', Namespace: 'AWS/Kafka', Dimensions: Match.arrayWith([{ Name: 'Broker ID', Value: '2' }]) }, Period: 300, Stat: 'Maximum' } }),
       ]),
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('ClusterAlarmTopic') }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^PipelineAlarmTopic') }],
     });
     expect(cluster.alarms).toHaveLength(4);
     template().hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'SUM([b1, b2, b3])' })]) });

@@ -82,7 +82,7 @@ describe('cluster connection', () => {
       LogDelivery: { WorkerLogDelivery: { CloudWatchLogs: { Enabled: true, LogGroup: { Ref: Match.stringLikeRegexp('ConnectorWorkerLogs') } } } },
     });
     template().hasResource('AWS::Logs::LogGroup', {
-      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectorWorkerLogsKey'), 'Arn'] } },
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineLogsKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
     });
   });
@@ -120,9 +120,35 @@ describe('cluster connection', () => {
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'CpuUtilization',
       Threshold: 80,
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('ConnectorAlarmTopic') }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^PipelineAlarmTopic') }],
       Dimensions: [{ Name: 'ConnectorName', Value: Match.stringLikeRegexp('^orders-sink-[0-9a-f]{8}$') }],
     });
+  });
+});
+
+describe('shared defaults', () => {
+  test('a cluster and its connectors share one alarm topic and one logs key per stack', () => {
+    const base = pipelineBase({ flowLogs: true });
+    connector({}, base);
+    new MskConnector(base.stack, 'Second', {
+      cluster: base.cluster,
+      vpc: base.network.vpc,
+      connectorName: 'second',
+      plugin: base.plugin,
+      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'b' },
+    });
+    const t = Template.fromStack(base.stack);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(4);
+    const actions = new Set(alarms.map((a) => JSON.stringify(a.Properties.AlarmActions)));
+    expect([...actions]).toEqual([expect.stringMatching(/^\[\{"Ref":"PipelineAlarmTopic[0-9A-F]{8}"\}\]$/)]);
+    const groups = Object.values(t.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    const logKeys = new Set(groups.map((g) => JSON.stringify(g.Properties.KmsKeyId)));
+    expect([...logKeys]).toEqual([expect.stringMatching(/^\{"Fn::GetAtt":\["PipelineLogsKey[0-9A-F]{8}","Arn"\]\}$/)]);
+    // Keys: the cluster's data key, the logs key, the alarm topic key, the plugin store key.
+    t.resourceCountIs('AWS::KMS::Key', 4);
   });
 });
 

@@ -88,7 +88,7 @@ describe('new VPC', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('FlowLogsKey'), 'Arn'] } },
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineLogsKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
@@ -114,10 +114,10 @@ describe('new VPC', () => {
     expect(network.flowLogGroup).toBeUndefined();
   });
 
-  test('removalPolicy DESTROY applies to the flow log group and key', () => {
+  test('removalPolicy DESTROY applies to the flow log group; the stack\'s shared logs key stays retained', () => {
     const { template } = build({ removalPolicy: RemovalPolicy.DESTROY });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
   });
 
   test('the default security group is restricted', () => {

@@ -4,6 +4,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createKey } from './secure-defaults';
 
+/** Construct id, at the stack's root, of the alarm topic the library's constructs share by default. */
+const SHARED_ALARM_TOPIC_ID = 'PipelineAlarmTopic';
+
+/**
+ * The stack's one alarm topic for the library's constructs that are given none (cluster, connectors): one place to
+ * subscribe, one key. Created on first use.
+ */
+export function sharedAlarmTopic(scope: Construct): sns.Topic {
+  const stack = Stack.of(scope);
+  return (stack.node.tryFindChild(SHARED_ALARM_TOPIC_ID) as sns.Topic | undefined)
+    ?? createAlarmTopic(stack, SHARED_ALARM_TOPIC_ID, `Alarms of the MSK to ClickHouse pipeline constructs of stack ${stack.stackName}`);
+}
+
 /**
  * An SNS topic for alarms: encrypted with a customer-managed key that CloudWatch may use, SSL-only.
  */

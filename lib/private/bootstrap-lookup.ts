@@ -20,7 +20,7 @@ class BootstrapBrokersLookupShared extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.logGroup = createLogGroup(this, 'Logs', { keyDescription: 'Encrypts the logs of the MSK bootstrap-broker lookup' });
+    this.logGroup = createLogGroup(this, 'Logs', {});
     const { role, policy } = roleWithManagedPolicy(this, '', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       roleDescription: 'Reads MSK bootstrap brokers for CloudFormation (AwsCustomResource handler)',

@@ -36,7 +36,7 @@ export interface DeployTimeHandlerOptions {
 export function createDeployTimeHandler(scope: Construct, options: DeployTimeHandlerOptions): {
   fn: lambda.Function; policy: iam.ManagedPolicy; logGroup: logs.LogGroup;
 } {
-  const logGroup = createLogGroup(scope, `${options.prefix}Logs`, { removalPolicy: options.removalPolicy, keyDescription: options.logsKeyDescription });
+  const logGroup = createLogGroup(scope, `${options.prefix}Logs`, { removalPolicy: options.removalPolicy });
   const { role, policy } = roleWithManagedPolicy(scope, options.prefix, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     roleDescription: options.roleDescription,

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -54,17 +54,34 @@ export interface SecureLogGroupOptions {
   readonly encryptionKey?: kms.IKey;
   readonly retention?: logs.RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
-  readonly keyDescription: string;
   /** A fixed name, for groups a service writes to by name. */
   readonly logGroupName?: string;
 }
 
+/** Construct id, at the stack's root, of the key every log group of the library in that stack shares. */
+const SHARED_LOGS_KEY_ID = 'PipelineLogsKey';
+
 /**
- * Creates a KMS-encrypted log group with explicit retention, retained by default. When no key is given a
- * customer-managed key is created next to it (id `${id}Key`); CloudWatch Logs is allowed to use the key.
+ * The stack's one key for the library's log groups (one key per purpose, not per log group: each customer-managed key
+ * costs a monthly fee). Created on first use, retained with the stack's logs.
+ */
+export function sharedLogsKey(scope: Construct): kms.Key {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(SHARED_LOGS_KEY_ID) as kms.Key | undefined;
+  if (existing) {
+    return existing;
+  }
+  const key = createKey(stack, SHARED_LOGS_KEY_ID, 'Encrypts the log groups of the MSK to ClickHouse pipeline constructs of this stack');
+  allowCloudWatchLogs(key);
+  return key;
+}
+
+/**
+ * Creates a KMS-encrypted log group with explicit retention, retained by default. When no key is given it uses the
+ * stack's shared logs key ({@link sharedLogsKey}); CloudWatch Logs is allowed to use the key.
  */
 export function createLogGroup(scope: Construct, id: string, options: SecureLogGroupOptions): logs.LogGroup {
-  const key = options.encryptionKey ?? createKey(scope, `${id}Key`, options.keyDescription, options.removalPolicy);
+  const key = options.encryptionKey ?? sharedLogsKey(scope);
   // A no-op for imported keys, whose policy their owner manages.
   allowCloudWatchLogs(key);
   return new logs.LogGroup(scope, id, {
