@@ -1,11 +1,13 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
@@ -494,6 +496,15 @@ export interface ClickHouseSinkConnectorProps {
   readonly workerConfiguration?: IWorkerConfiguration;
 
   /**
+   * A service execution role to use instead of the least-privilege role the construct builds from what the connector
+   * does — e.g. a role your platform team manages, or a `LeastPrivilegeConnectorRole` you configure yourself. It must
+   * allow everything the connector does at run time ({@link ClickHouseSinkConnector.permissions} lists it) and trust
+   * `kafkaconnect.amazonaws.com`.
+   * @default - a `LeastPrivilegeConnectorRole` with exactly `permissions`
+   */
+  readonly role?: iam.IRole;
+
+  /**
    * Security groups of the workers, e.g. one group shared by many sinks of the same destination.
    * @default - a security group of this sink
    */
@@ -562,6 +573,9 @@ export class ClickHouseSinkConnector extends Construct {
   /** The endpoint. */
   public readonly endpoint: ClickHouseEndpoint;
 
+  /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
+  public readonly permissions: ConnectorPermissions;
+
   constructor(scope: Construct, id: string, props: ClickHouseSinkConnectorProps) {
     super(scope, id);
     this.endpoint = props.endpoint;
@@ -593,6 +607,13 @@ export class ClickHouseSinkConnector extends Construct {
 
     const readTopics = props.topics ?? [props.topicsRegex!.permissionPattern];
     const dlq = props.deadLetterQueue?.topicName;
+    this.permissions = {
+      readTopics,
+      writeTopics: dlq ? [dlq] : undefined,
+      createTopics: dlq ? [dlq] : undefined,
+      secrets: [props.credentials],
+      secretKeys: props.credentialsKey && !props.credentials.encryptionKey ? [props.credentialsKey] : undefined,
+    };
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,
       vpc: props.vpc,
@@ -604,13 +625,8 @@ export class ClickHouseSinkConnector extends Construct {
       kafkaConnectVersion: props.kafkaConnectVersion,
       workerConfiguration: this.workerConfiguration,
       securityGroups: props.securityGroups,
-      permissions: {
-        readTopics,
-        writeTopics: dlq ? [dlq] : undefined,
-        createTopics: dlq ? [dlq] : undefined,
-        secrets: [props.credentials],
-        secretKeys: props.credentialsKey && !props.credentials.encryptionKey ? [props.credentialsKey] : undefined,
-      },
+      permissions: props.role ? undefined : this.permissions,
+      role: props.role,
       logging: props.logging,
       alarms: { topic: props.alarmTopic },
       description: `ClickHouse sink to ${props.endpoint.hostname}`,

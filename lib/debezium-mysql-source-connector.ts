@@ -1,10 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import type { IMySqlCdcSource } from './aurora-mysql-cdc-source';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
+import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
@@ -191,6 +193,15 @@ export interface DebeziumMySqlSourceConnectorProps {
   readonly logging?: LogDelivery;
 
   /**
+   * A service execution role to use instead of the least-privilege role the construct builds from what the connector
+   * does — e.g. a role your platform team manages, or a `LeastPrivilegeConnectorRole` you configure yourself. It must
+   * allow everything the connector does at run time ({@link DebeziumMySqlSourceConnector.permissions} lists it) and trust
+   * `kafkaconnect.amazonaws.com`.
+   * @default - a `LeastPrivilegeConnectorRole` with exactly `permissions`
+   */
+  readonly role?: iam.IRole;
+
+  /**
    * Where alarms go.
    * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
    */
@@ -231,6 +242,8 @@ export class DebeziumMySqlSourceConnector extends Construct {
   public readonly schemaHistoryTopic: string;
   /** The topic prefix. */
   public readonly topicPrefix: string;
+  /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
+  public readonly permissions: ConnectorPermissions;
 
   constructor(scope: Construct, id: string, props: DebeziumMySqlSourceConnectorProps) {
     super(scope, id);
@@ -328,6 +341,20 @@ export class DebeziumMySqlSourceConnector extends Construct {
     const heartbeatPrefix = config[v1 ? 'heartbeat.topics.prefix' : 'topic.heartbeat.prefix'] ?? '__debezium-heartbeat';
     const heartbeatTopics = Number(config['heartbeat.interval.ms']) > 0 ? [`${heartbeatPrefix}.${props.topicPrefix}`] : [];
     heartbeatTopics.forEach((t) => checkTopicName('additionalProperties', t));
+    this.permissions = {
+      writeTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
+      readTopics: [this.schemaHistoryTopic],
+      createTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
+      // The schema history checks its topic's retention and cleanup policy at start.
+      describeTopicConfigurations: [this.schemaHistoryTopic],
+      consumerGroups: [v1 ? `${props.topicPrefix}-dbhistory` : `${props.topicPrefix}-schemahistory`],
+      // Debezium reads broker settings to pick the history topic's replication factor (as the MSK Connect blog grants).
+      describeClusterDynamicConfiguration: true,
+      // Kafka 3.x producers are idempotent by default; granted deliberately rather than turned off.
+      idempotentWrites: true,
+      secrets: [props.source.cdcCredentials],
+      secretKeys: props.source.cdcCredentialsKey && !props.source.cdcCredentials.encryptionKey ? [props.source.cdcCredentialsKey] : undefined,
+    };
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,
       vpc: props.vpc,
@@ -338,20 +365,8 @@ export class DebeziumMySqlSourceConnector extends Construct {
       capacity,
       kafkaConnectVersion: connectVersion,
       workerConfiguration: this.workerConfiguration,
-      permissions: {
-        writeTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
-        readTopics: [this.schemaHistoryTopic],
-        createTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
-        // The schema history checks its topic's retention and cleanup policy at start.
-        describeTopicConfigurations: [this.schemaHistoryTopic],
-        consumerGroups: [v1 ? `${props.topicPrefix}-dbhistory` : `${props.topicPrefix}-schemahistory`],
-        // Debezium reads broker settings to pick the history topic's replication factor (as the MSK Connect blog grants).
-        describeClusterDynamicConfiguration: true,
-        // Kafka 3.x producers are idempotent by default; granted deliberately rather than turned off.
-        idempotentWrites: true,
-        secrets: [props.source.cdcCredentials],
-        secretKeys: props.source.cdcCredentialsKey && !props.source.cdcCredentials.encryptionKey ? [props.source.cdcCredentialsKey] : undefined,
-      },
+      permissions: props.role ? undefined : this.permissions,
+      role: props.role,
       logging: props.logging,
       alarms: { topic: props.alarmTopic },
       description: `Debezium MySQL source ${props.topicPrefix}`,

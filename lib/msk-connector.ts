@@ -322,9 +322,14 @@ export class MskConnector extends Resource implements IMskConnector {
       capacity: this.capacity._render(),
       connectorConfiguration: config,
     });
-    if (this.leastPrivilegeRole) {
-      // The role's permissions must be attached before MSK Connect starts the workers.
-      this.cfnConnector.node.addDependency(this.leastPrivilegeRole.policy);
+    // The role's permissions must be attached before MSK Connect starts the workers: depend on the role (and its
+    // default policy) and, for a LeastPrivilegeConnectorRole, on the managed policy that holds its permissions.
+    const roleOwner = this.leastPrivilegeRole ?? props.role?.node.scope;
+    if (roleOwner instanceof LeastPrivilegeConnectorRole) {
+      this.cfnConnector.node.addDependency(roleOwner.policy);
+    }
+    if (props.role) {
+      this.cfnConnector.node.addDependency(props.role);
     }
     this.connectorArn = this.cfnConnector.attrConnectorArn;
 

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AuroraMySqlCdcSource, ConnectorCapacity, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
   KafkaConnectVersion, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
@@ -105,6 +106,27 @@ describe('DebeziumMySqlSourceConnector', () => {
     expect(names('ReadTopics')).toContain('/schema-history.orders"');
     expect(names('ReadTopics')).not.toContain('/orders.*');
     expect(names('ConsumerGroups')).toContain('/orders-schemahistory"');
+  });
+
+  test('heartbeats: the heartbeat topic is written and created; a custom heartbeat prefix is followed', () => {
+    const names = (props: Partial<DebeziumMySqlSourceConnectorProps>) => {
+      const { template } = setup(props);
+      const policy = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('orders-cdc') } }))[0];
+      return JSON.stringify(policy.Properties.PolicyDocument.Statement.filter((st: any) => ['WriteTopics', 'CreateTopics'].includes(st.Sid)));
+    };
+    expect(names({}).match(/\/__debezium-heartbeat\.orders"/g)).toHaveLength(2);
+    expect(names({ additionalProperties: { 'topic.heartbeat.prefix': 'hb' } }).match(/\/hb\.orders"/g)).toHaveLength(2);
+    expect(names({ heartbeatIntervalMs: 0 })).not.toContain('heartbeat');
+  });
+
+  test('a role of your own is used instead of the built one', () => {
+    const b = base();
+    const role = new iam.Role(b.stack, 'TeamRole', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });
+    const { cdc, template } = setup({ role }, b);
+    expect(cdc.connector.leastPrivilegeRole).toBeUndefined();
+    expect(cdc.permissions.secrets).toEqual([b.source.cdcCredentials]);
+    const connector = Object.values(template().findResources('AWS::KafkaConnect::Connector'))[0];
+    expect(connector.Properties.ServiceExecutionRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^TeamRole/), 'Arn'] });
   });
 
   test('security groups: connector to the database port and to the IAM brokers only', () => {
