@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, IMskCluster, LeastPrivilegeConnectorRole, MskCluster,
-  PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
+  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, IMskCluster,
+  LeastPrivilegeConnectorRole, MskCluster, PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../lib';
 import { CfnTemplate } from './support/cfn-resolver';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
