@@ -109,6 +109,10 @@ project.addTask('security-report', {
   description: 'Synthesize the example app and write docs/SECURITY-REVIEW.md and the README architecture diagram',
   steps: [{ exec: 'cdk synth -q' }, { exec: 'node -r esbuild-register scripts/security-report.ts cdk.out' }],
 });
+project.addTask('readme-snippets', {
+  description: 'Extract the README\'s TypeScript snippets into test/readme-snippets.generated.ts (type-checked and synthesized by the tests)',
+  steps: [{ exec: 'node -r esbuild-register scripts/readme-snippets.ts' }],
+});
 project.addTask('bench', {
   description: 'Benchmark: synth time against an empty app, resources and synth time per connector, npm test wall time',
   steps: [{ exec: 'node -r esbuild-register scripts/bench.ts', receiveArgs: true }],

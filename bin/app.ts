@@ -3,10 +3,11 @@ import { App } from 'aws-cdk-lib';
 import { DebeziumVersion, MskClickHousePipelineStack, MySqlCdcToClickHouseStack } from '../lib';
 
 /**
- * The example app. Every value comes from CDK context (`-c key=value` or cdk.context.json); without context the
- * stack synthesizes with clearly named example values (see PipelineExampleValues).
+ * The example app: two stacks, deployed one at a time by name. Every value comes from CDK context (`-c key=value` or
+ * cdk.context.json; the README lists every key); without context the stacks synthesize with clearly named example
+ * values (see PipelineExampleValues).
  *
- *   npx cdk deploy \
+ *   npx cdk deploy MskClickHousePipeline \
  *     -c clickhouse:hostname=abc123.eu-west-1.aws.clickhouse.cloud \
  *     -c clickhouse:credentialsSecretName=clickhouse/ingest \
  *     -c clickhouse:topics=events,orders \
