@@ -54,6 +54,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Runtime oracle: evaluates the requests connectors, alarms and handlers make against identity and resource
     // policies (IAM's evaluation logic, offline).
     '@cloud-copilot/iam-simulate@^0.1.173',
+    // Change-safety oracle: the engine behind `cdk diff` and the resource schemas it reads (which property changes
+    // replace what).
+    '@aws-cdk/cloudformation-diff@^2.187.5',
+    '@aws-cdk/aws-service-spec@^0.1.216',
   ],
 
   gitignore: ['cdk.out', '/dist-pkg/', '.jsii.tabl.json', '/test-reports/', '/.bench/', '/.cdk-app/'],

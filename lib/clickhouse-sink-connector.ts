@@ -629,7 +629,7 @@ export class ClickHouseSinkConnector extends Construct {
       role: props.role,
       logging: props.logging,
       alarms: { topic: props.alarmTopic },
-      description: `ClickHouse sink to ${props.endpoint.hostname}`,
+      description: 'ClickHouse Kafka Connect sink (msk-clickhouse-pipeline)',
     });
     const description = `MSK Connect workers of ${props.connectorName} to ClickHouse ${props.endpoint.isCloud ? 'Cloud ' : ''}(${props.endpoint.ssl ? 'HTTPS' : 'HTTP'})`;
     if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
+import { createOnlyHash } from './private/naming';
 import { createKey } from './private/secure-defaults';
 import { show } from './private/validation';
 
@@ -305,8 +305,8 @@ export interface ConnectorPluginProps {
   readonly source: PluginSource;
 
   /**
-   * Name prefix; a hash of the source identity is appended, so new content is a new plugin with a new name
-   * (CloudFormation replaces custom plugins on any change).
+   * Name prefix; a hash of the source identity, content type and description is appended, so a changed plugin is a new
+   * resource with a new name (CloudFormation replaces custom plugins on any change, creating the new one first).
    * @default - derived from the construct path
    */
   readonly namePrefix?: string;
@@ -353,9 +353,10 @@ export class ConnectorPlugin extends Resource implements IConnectorPlugin {
       throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
     }
     const bound = props.source._bind(this, prefix);
-    // Hash of the identity as synthesized (tokens resolved), so it changes exactly when the content does.
+    // Every property of AWS::KafkaConnect::CustomPlugin is create-only and CloudFormation replaces it create-then-delete,
+    // so the name hashes all of them: the content's identity, its type and the description.
     this.pluginName = Lazy.string({
-      produce: () => `${prefix}-${crypto.createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(bound.identity))).digest('hex').slice(0, 8)}`,
+      produce: () => `${prefix}-${createOnlyHash(this, { identity: bound.identity, contentType: bound.contentType, description: props.description })}`,
     });
     const resource = new kafkaconnect.CfnCustomPlugin(this, 'Resource', {
       name: this.pluginName,

@@ -101,8 +101,8 @@ export interface LeastPrivilegeConnectorRoleProps extends ConnectorPermissions {
   readonly cluster: IMskCluster;
 
   /**
-   * The connector's name, or the prefix of its generated names (the role allows `<name>*` in the trust condition and
-   * the `connect-<name>*` consumer group).
+   * The connector's name: only the connector of that name (in this account and region) may assume the role, and its
+   * consumer group is `connect-<name>`.
    */
   readonly connectorName: string;
 }
@@ -155,7 +155,7 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       [cluster.topicArn('__amazon_msk_connect_*')]);
     allow('ConsumerGroups', ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], [
       cluster.groupArn('__amazon_msk_connect_*'),
-      cluster.groupArn(`connect-${connectorName}*`),
+      cluster.groupArn(`connect-${connectorName}`),
       ...(props.consumerGroups ?? []).map((g) => cluster.groupArn(g)),
     ]);
     if (props.readTopics) {
@@ -200,7 +200,7 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com', {
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'kafkaconnect', resource: 'connector', resourceName: `${connectorName}*/*` }) },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'kafkaconnect', resource: 'connector', resourceName: `${connectorName}/*` }) },
         },
       }),
       policyDescription: `Least-privilege permissions of MSK Connect connector ${connectorName}`,
@@ -226,10 +226,6 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       {
         matches: (r) => r.endsWith('/__amazon_msk_connect_*'),
         reason: 'MSK Connect\'s own internal topics and groups: the service picks their full names and only the __amazon_msk_connect_ prefix is known. Scoped to this cluster\'s name and UUID.',
-      },
-      {
-        matches: (r) => r.endsWith(`/connect-${connectorName}*`),
-        reason: `The connector's consumer group is connect-<connector name>, and the name is "${connectorName}-" plus a hash computed at synth; the prefix pins the group to this connector. Scoped to this cluster's UUID.`,
       },
       {
         matches: (r) => userPatterns.some((p) => r.endsWith(`/${p}`)),

@@ -202,6 +202,16 @@ export interface DebeziumMySqlSourceConnectorProps {
   readonly role?: iam.IRole;
 
   /**
+   * The topic that keeps the connector's source offsets (binlog position). It outlives the connector: when
+   * CloudFormation replaces the connector (a new plugin, worker configuration, network or role; the connector keeps
+   * its name), the new one resumes from the binlog position instead of taking a new snapshot. The role may
+   * create, read and write it. To adopt the offsets of a connector created
+   * without it, give that connector's topic (`__amazon_msk_connect_offsets_<name>_<id>`) and keep its name.
+   * @default `__amazon_msk_connect_offsets_<connectorName>`
+   */
+  readonly offsetStorageTopic?: string;
+
+  /**
    * Where alarms go.
    * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
    */
@@ -242,6 +252,8 @@ export class DebeziumMySqlSourceConnector extends Construct {
   public readonly schemaHistoryTopic: string;
   /** The topic prefix. */
   public readonly topicPrefix: string;
+  /** The topic that keeps the connector's offsets across replacements. */
+  public readonly offsetStorageTopic: string;
   /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
   public readonly permissions: ConnectorPermissions;
 
@@ -330,9 +342,11 @@ export class DebeziumMySqlSourceConnector extends Construct {
         extraArtifacts: [props.release!.configProvider, ...props.release!.extraArtifacts ?? []],
       }),
     });
+    this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
     this.workerConfiguration = new WorkerConfiguration(this, 'WorkerConfiguration', {
       description: `Workers of Debezium source ${props.connectorName}`,
       secretsManagerConfigProvider: true,
+      offsetStorageTopic: this.offsetStorageTopic,
     });
 
     const dataTopics = [props.topicPrefix, `${props.topicPrefix}.*`];
@@ -341,10 +355,12 @@ export class DebeziumMySqlSourceConnector extends Construct {
     const heartbeatPrefix = config[v1 ? 'heartbeat.topics.prefix' : 'topic.heartbeat.prefix'] ?? '__debezium-heartbeat';
     const heartbeatTopics = Number(config['heartbeat.interval.ms']) > 0 ? [`${heartbeatPrefix}.${props.topicPrefix}`] : [];
     heartbeatTopics.forEach((t) => checkTopicName('additionalProperties', t));
+    // MSK Connect's own topics (__amazon_msk_connect_*) are granted to every connector; another name is granted here.
+    const offsetTopics = this.offsetStorageTopic.startsWith('__amazon_msk_connect_') ? [] : [this.offsetStorageTopic];
     this.permissions = {
-      writeTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
-      readTopics: [this.schemaHistoryTopic],
-      createTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic],
+      writeTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic, ...offsetTopics],
+      readTopics: [this.schemaHistoryTopic, ...offsetTopics],
+      createTopics: [...dataTopics, ...heartbeatTopics, this.schemaHistoryTopic, ...offsetTopics],
       // The schema history checks its topic's retention and cleanup policy at start.
       describeTopicConfigurations: [this.schemaHistoryTopic],
       consumerGroups: [v1 ? `${props.topicPrefix}-dbhistory` : `${props.topicPrefix}-schemahistory`],
@@ -369,7 +385,7 @@ export class DebeziumMySqlSourceConnector extends Construct {
       role: props.role,
       logging: props.logging,
       alarms: { topic: props.alarmTopic },
-      description: `Debezium MySQL source ${props.topicPrefix}`,
+      description: 'Debezium MySQL source (msk-clickhouse-pipeline)',
     });
     this.connector.allowToResource(props.source, props.source.port,
       `MSK Connect workers of ${props.connectorName} to the CDC source database (MySQL over TLS)`, `database ${show(props.source.node.path)}`);

@@ -550,8 +550,11 @@ export class MskCluster extends MskClusterBase {
     })];
     this.connections = new ec2.Connections({ securityGroups, defaultPort: ec2.Port.tcp(this.defaultPort()) });
 
+    // Name and KafkaVersionsList are create-only and CloudFormation replaces the configuration create-then-delete: the
+    // Kafka version is in the name, so an upgrade creates the next configuration under a new name before the old one
+    // is deleted.
     this.configuration = new msk.CfnConfiguration(this, 'Configuration', {
-      name: `${this.clusterName}-configuration`,
+      name: `${this.clusterName}-kafka-${this.kafkaVersion.version.replace(/[^a-zA-Z0-9]+/g, '-')}`,
       description: `Durable broker settings of ${this.clusterName}`,
       kafkaVersionsList: [this.kafkaVersion.version],
       serverProperties: Object.entries(this.serverProperties).map(([k, v]) => `${k}=${v}`).join('\n'),

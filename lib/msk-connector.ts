@@ -1,5 +1,4 @@
-import * as crypto from 'crypto';
-import { Duration, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -66,9 +65,9 @@ export interface MskConnectorProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Name prefix of the connector (1–100 letters, digits and hyphens). The connector's name is this prefix and a hash
-   * of every property whose change makes CloudFormation replace the connector, so a replacement never collides with
-   * the connector it replaces ("already exists").
+   * Name of the connector (1–100 letters, digits and hyphens). It stays the same when CloudFormation replaces the
+   * connector (delete, then create), so a sink keeps its consumer group `connect-<name>` and its offsets. Changing it
+   * replaces the connector: a sink starts a new consumer group, a source starts over.
    */
   readonly connectorName: string;
 
@@ -132,7 +131,8 @@ export interface MskConnectorProps {
   readonly alarms?: ConnectorAlarms;
 
   /**
-   * Description.
+   * Description. It cannot change without replacing the connector (CloudFormation: create-only), so keep it stable:
+   * put changing facts (host names, versions) in tags or the configuration, not here.
    * @default - none
    */
   readonly description?: string;
@@ -162,22 +162,18 @@ export function checkNoLiteralSecrets(prop: string, config: { [key: string]: str
  * An MSK Connect connector (`AWS::KafkaConnect::Connector`) wired the safe way: IAM authentication and TLS to the
  * cluster's IAM bootstrap brokers, private subnets, a dedicated security group with declared egress, a least-privilege
  * service execution role, worker logs in an encrypted log group, alarms, secrets only through a config provider, and
- * a name that lets CloudFormation replace it without a collision.
+ * a stable name.
  *
- * What replaces the connector: the cluster, subnets, security groups, plugin, worker configuration, Kafka Connect
- * version, log delivery and role (the name changes with them). Capacity updates in place. The connector
- * configuration is updated in place by MSK Connect's UpdateConnector; ⚠ if your CloudFormation region still
- * replaces on configuration changes, the unchanged name makes that deployment fail and roll back, losing nothing.
- * A sink that is replaced gets a new name and so a new consumer group (`connect-<name>`): it starts from
- * `consumer.auto.offset.reset` (MSK Connect's default: earliest).
+ * Updates in place: the connector configuration, capacity and tags (AWS::KafkaConnect::Connector resource schema).
+ * Replaces the connector, delete-then-create, under the same name: the cluster, subnets, security groups, plugin,
+ * worker configuration, Kafka Connect version, log delivery, role, name and description. During a replacement the
+ * connector is down; a sink resumes from its consumer group `connect-<name>`, a source from its offset storage topic
+ * (see `docs/CHANGE-SAFETY.md`, generated from the change-safety tests).
  */
 export class MskConnector extends Resource implements IMskConnector {
   public readonly connectorArn: string;
   public readonly connectorName: string;
   public readonly connections: ec2.Connections;
-
-  /** The name prefix given in `connectorName`. */
-  public readonly namePrefix: string;
 
   /** The service execution role. */
   public readonly role: iam.IRole;
@@ -214,7 +210,6 @@ export class MskConnector extends Resource implements IMskConnector {
   constructor(scope: Construct, id: string, props: MskConnectorProps) {
     super(scope, id);
     this.cluster = props.cluster;
-    this.namePrefix = props.connectorName;
     if (!Token.isUnresolved(props.connectorName) && !/^[a-zA-Z0-9-]{1,100}$/.test(props.connectorName)) {
       throw new Error(`\`connectorName\` must be 1-100 letters, digits and hyphens, got ${show(props.connectorName)}`);
     }
@@ -307,13 +302,12 @@ export class MskConnector extends Resource implements IMskConnector {
         ? { workerConfigurationArn: props.workerConfiguration.workerConfigurationArn, revision: props.workerConfiguration.revision }
         : undefined,
     };
-    // Resolved at synth: the hash changes exactly when a property that replaces the connector changes.
-    this.connectorName = Lazy.string({
-      produce: () => {
-        const rendered = JSON.stringify(Stack.of(this).resolve(replacing));
-        return `${props.connectorName}-${crypto.createHash('sha256').update(rendered).digest('hex').slice(0, 8)}`;
-      },
-    });
+    // The name is exactly `connectorName`, and stays so across replacements. CloudFormation replaces a connector
+    // delete-then-create (AWS::KafkaConnect::Connector resource schema: replacementStrategy delete_then_create), so
+    // the same name never collides, and a sink that keeps its name keeps its consumer group `connect-<name>` and its
+    // committed offsets (MSK developer guide, msk-connect-set-offset-storage-topic); a source keeps its offsets when
+    // its worker configuration names an offset storage topic, as DebeziumMySqlSourceConnector's does.
+    this.connectorName = props.connectorName;
 
     this.cfnConnector = new kafkaconnect.CfnConnector(this, 'Resource', {
       ...replacing,
@@ -400,7 +394,7 @@ export class MskConnector extends Resource implements IMskConnector {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${this.namePrefix}: ${description}`,
+        alarmDescription: `${this.connectorName}: ${description}`,
       });
       alarm.addAlarmAction(new cw_actions.SnsAction(this.alarmTopic));
       alarm.addOkAction(new cw_actions.SnsAction(this.alarmTopic));

@@ -1,8 +1,8 @@
-import * as crypto from 'crypto';
-import { Aws, Fn, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Fn, IResource, Lazy, Names, Resource, Token } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import { Construct } from 'constructs';
-import { checkIntegerAtLeast, checkIntegerRange, show } from './private/validation';
+import { createOnlyHash } from './private/naming';
+import { checkIntegerAtLeast, checkIntegerRange, checkTopicName, show } from './private/validation';
 
 /** A worker configuration of MSK Connect. */
 export interface IWorkerConfiguration extends IResource {
@@ -25,8 +25,8 @@ export interface IWorkerConfiguration extends IResource {
 /** Properties of {@link WorkerConfiguration}. */
 export interface WorkerConfigurationProps {
   /**
-   * Name prefix; a hash of the content is appended, so a changed configuration is a new resource with a new name
-   * (CloudFormation replaces worker configurations on any change).
+   * Name prefix; a hash of the description and content is appended, so a changed configuration is a new resource
+   * with a new name (CloudFormation replaces worker configurations on any change, creating the new one first).
    * @default - derived from the construct path
    */
   readonly namePrefix?: string;
@@ -59,6 +59,16 @@ export interface WorkerConfigurationProps {
   readonly secretsManagerConfigProvider?: boolean;
 
   /**
+   * The topic where a source connector's offsets are kept (`offset.storage.topic`). With it, a source connector that
+   * CloudFormation replaces (same name, delete then create) resumes where the old one stopped instead of starting over;
+   * without it MSK Connect creates a new offsets topic for every connector it creates (MSK developer guide,
+   * msk-connect-set-offset-storage-topic). Kafka Connect creates the topic, compacted, if it does not exist. Sink
+   * connectors keep their offsets in their consumer group and ignore it.
+   * @default - a new topic for every connector created with this configuration
+   */
+  readonly offsetStorageTopic?: string;
+
+  /**
    * Other worker properties. Only what MSK Connect accepts: `key.converter`, `value.converter`, the allowed
    * `consumer.*` and `producer.*` overrides, `offset.flush.*` and the like; security, listener, REST, topic and
    * group settings belong to MSK Connect and are refused.
@@ -84,7 +94,7 @@ const DISALLOWED_PREFIXES = [
 ];
 const DISALLOWED_KEYS = [
   'bootstrap.servers', 'config.storage.topic', 'connections.max.idle.ms', 'group.id', 'listeners', 'metric.reporters',
-  'plugin.path', 'receive.buffer.bytes', 'send.buffer.bytes', 'status.storage.topic', 'offset.storage.topic',
+  'plugin.path', 'receive.buffer.bytes', 'send.buffer.bytes', 'status.storage.topic',
   'config.storage.replication.factor', 'offset.storage.replication.factor', 'status.storage.replication.factor',
 ];
 
@@ -158,7 +168,13 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
     for (const [key, value] of Object.entries(props.properties ?? {})) {
       checkWorkerProperty(key, value);
     }
-    for (const [prop, key] of [['maxPollRecords', 'consumer.max.poll.records'], ['maxPartitionFetchBytes', 'consumer.max.partition.fetch.bytes']] as const) {
+    if (props.offsetStorageTopic !== undefined) {
+      checkTopicName('offsetStorageTopic', props.offsetStorageTopic);
+    }
+    const typed = [
+      ['maxPollRecords', 'consumer.max.poll.records'], ['maxPartitionFetchBytes', 'consumer.max.partition.fetch.bytes'], ['offsetStorageTopic', 'offset.storage.topic'],
+    ] as const;
+    for (const [prop, key] of typed) {
       if (props[prop] !== undefined && props.properties?.[key] !== undefined) {
         throw new Error(`\`${prop}\` and \`properties\` both set '${key}'; set it once`);
       }
@@ -175,6 +191,7 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
         'config.providers.secretsmanager.class': 'com.amazonaws.kafka.config.providers.SecretsManagerConfigProvider',
         'config.providers.secretsmanager.param.region': Aws.REGION,
       } : {}),
+      ...(props.offsetStorageTopic !== undefined ? { 'offset.storage.topic': props.offsetStorageTopic } : {}),
       ...props.properties,
     };
     this.properties = properties;
@@ -184,9 +201,11 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
     if (!Token.isUnresolved(prefix) && !/^[a-zA-Z0-9-]{1,100}$/.test(prefix)) {
       throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
     }
-    // The hash covers the content as synthesized (tokens resolved), so it changes exactly when the content does.
+    // Every property of AWS::KafkaConnect::WorkerConfiguration is create-only and CloudFormation replaces it
+    // create-then-delete, so the name hashes all of them (description and content, as synthesized): it changes
+    // exactly when a replacement needs a new name.
     this.workerConfigurationName = Lazy.string({
-      produce: () => `${prefix}-${crypto.createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(content))).digest('hex').slice(0, 8)}`,
+      produce: () => `${prefix}-${createOnlyHash(this, { description: props.description, content })}`,
     });
 
     const resource = new kafkaconnect.CfnWorkerConfiguration(this, 'Resource', {

@@ -246,7 +246,7 @@ describe('security checklist: IAM', () => {
     expect(statement.Principal).toEqual({ Service: 'kafkaconnect.amazonaws.com' });
     expect(statement.Action).toBe('sts:AssumeRole');
     expect(Object.keys(statement.Condition).sort()).toEqual(['ArnLike', 'StringEquals']);
-    expect(text(statement.Condition.ArnLike['aws:SourceArn'])).toContain(':connector/clickhouse-sink*/*');
+    expect(text(statement.Condition.ArnLike['aws:SourceArn'])).toContain(':connector/clickhouse-sink/*');
   });
 
   test('26. no Allow with "*" or any service:* action (kafka-cluster:* included), no NotAction or NotResource', () => {

@@ -121,7 +121,7 @@ describe('cluster connection', () => {
       MetricName: 'CpuUtilization',
       Threshold: 80,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^PipelineAlarmTopic') }],
-      Dimensions: [{ Name: 'ConnectorName', Value: Match.stringLikeRegexp('^orders-sink-[0-9a-f]{8}$') }],
+      Dimensions: [{ Name: 'ConnectorName', Value: 'orders-sink' }],
     });
   });
 });
@@ -190,25 +190,18 @@ describe('capacity', () => {
   });
 });
 
-describe('name derivation for safe replacement', () => {
-  test('the name is the prefix plus a hash; capacity changes keep it, replacing changes move it', () => {
+describe('a stable name', () => {
+  test('the name is exactly connectorName, whatever else changes (CloudFormation replaces connectors delete-then-create)', () => {
     const a = connector();
     const b = connector({ capacity: ConnectorCapacity.provisioned({ workerCount: 2 }) });
     const c = connector({ kafkaConnectVersion: KafkaConnectVersion.V2_7_1 });
     const base = pipelineBase();
     const otherPlugin = new ConnectorPlugin(base.stack, 'Other', { source: PluginSource.fromUrl({ url: 'https://example.com/releases/connector-2.0.0.zip', sha256: 'b'.repeat(64) }) });
     const d = connector({ plugin: otherPlugin }, base);
-    const nameA = connectorName(a.stack, a.connector);
-    expect(nameA).toMatch(/^orders-sink-[0-9a-f]{8}$/);
-    expect(connectorName(b.stack, b.connector)).toBe(nameA);
-    expect(connectorName(c.stack, c.connector)).not.toBe(nameA);
-    expect(connectorName(d.stack, d.connector)).not.toBe(nameA);
-  });
-
-  test('the configuration is not part of the name (MSK Connect updates it in place)', () => {
-    const a = connector();
-    const b = connector({ connectorConfiguration: { 'connector.class': 'com.example.Sink', 'tasks.max': '2', 'topics': 'orders' } });
-    expect(connectorName(b.stack, b.connector)).toBe(connectorName(a.stack, a.connector));
+    for (const x of [a, b, c, d]) {
+      expect(connectorName(x.stack, x.connector)).toBe('orders-sink');
+    }
+    expect(a.connector.connectorName).toBe('orders-sink');
   });
 });
 
@@ -223,7 +216,7 @@ describe('LeastPrivilegeConnectorRole', () => {
           Principal: { Service: 'kafkaconnect.amazonaws.com' },
           Condition: {
             StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafkaconnect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':connector/orders-sink*/*']] } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafkaconnect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':connector/orders-sink/*']] } },
           },
         }],
       },
@@ -251,7 +244,7 @@ describe('LeastPrivilegeConnectorRole', () => {
     const text = JSON.stringify(statements);
     expect(text).not.toContain('kafka-cluster:*');
     expect(text).toContain('/__amazon_msk_connect_*');
-    expect(text).toContain('/connect-orders-sink*');
+    expect(text).toContain('/connect-orders-sink"');
     expect(text).toContain(':topic/');
     template().resourceCountIs('AWS::IAM::Policy', 0);
   });

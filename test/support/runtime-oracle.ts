@@ -54,6 +54,7 @@ const SRC = {
   configProvider: 'MSK Connect config providers (msk-config-providers SecretsManagerConfigProvider): GetSecretValue(SecretId=<name>) with the service execution role; Secrets Manager authorizes the full secret ARN (name + "-" + 6 characters) and calls KMS Decrypt as the caller (kms:ViaService)',
   trust: 'MSK Connect service execution role: kafkaconnect.amazonaws.com assumes it with aws:SourceAccount and aws:SourceArn of the connector (IAM confused-deputy guidance)',
   alarmsSns: 'CloudWatch user guide, "Using Amazon CloudWatch alarms" / SNS developer guide "Amazon SNS access policy" + "Enable compatibility between event sources and encrypted topics": cloudwatch.amazonaws.com publishes, and an AWS::SNS::TopicPolicy replaces the default policy',
+  offsetStorage: 'MSK developer guide, msk-connect-set-offset-storage-topic: a source connector keeps its offsets in the worker configuration\'s offset.storage.topic (Kafka Connect KafkaOffsetBackingStore creates it compacted if absent)',
   lambdaTrust: 'Lambda execution role: lambda.amazonaws.com assumes it',
   lambdaLogs: 'Lambda developer guide, monitoring-cloudwatchlogs: the function writes with logs:CreateLogStream and logs:PutLogEvents',
   pluginFetch: 'The plugin fetch handler uploads the repackaged ZIP with S3 PutObject, SSE-KMS with the store key (S3 calls kms:GenerateDataKey as the caller)',
@@ -181,6 +182,16 @@ export class RuntimeOracle {
       source: SRC.trust,
       context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': connectorArn.replace(`connector/${name}/`, 'connector/zz-other-connector/') },
     });
+    out.push({
+      actor,
+      principal: 'kafkaconnect.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: role,
+      expect: 'deny',
+      why: 'nor a connector whose name merely starts with this one\'s',
+      source: SRC.trust,
+      context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': connectorArn.replace(`connector/${name}/`, `connector/${name}-shadow/`) },
+    });
 
     req('allow', 'kafka-cluster:Connect', cluster.arn, 'workers connect to the cluster', SRC.mskConnectRole);
     req('allow', 'kafka-cluster:DescribeCluster', cluster.arn, 'workers read cluster metadata', SRC.mskConnectRole);
@@ -189,14 +200,17 @@ export class RuntimeOracle {
         'MSK Connect internal topic', SRC.mskConnectRole);
     }
     onGroup(['DescribeGroup', 'AlterGroup'], `__amazon_msk_connect_cluster_${name}_${connectorId}`, 'MSK Connect worker group', SRC.mskConnectRole);
+    const worker = this.workerProperties(p.WorkerConfiguration);
+    if (worker['offset.storage.topic'] && !isSinkConfig(config)) {
+      onTopic('allow', ['CreateTopic', 'DescribeTopic', 'ReadData', 'WriteData'], worker['offset.storage.topic'], 'offset storage topic of the worker configuration', SRC.offsetStorage);
+    }
 
     out.push(...this.secretRequests(actor, role, config));
     req('deny', 'secretsmanager:GetSecretValue', secretArn(UNRELATED_SECRET), 'a secret the connector does not reference', SRC.configProvider);
     req('deny', 'kafka-cluster:AlterCluster', cluster.arn, 'connectors never change broker settings', SRC.mskIam);
     onTopic('deny', ['ReadData', 'WriteData', 'CreateTopic'], UNRELATED_TOPIC, 'a topic the connector has no business with', SRC.mskIam);
 
-    const isSink = config.topics !== undefined || config['topics.regex'] !== undefined;
-    if (isSink) {
+    if (isSinkConfig(config)) {
       const topics = this.sinkTopics(config);
       if (topics.length === 0) {
         throw new Error(`${actor}: no topic to evaluate for topics.regex ${config['topics.regex']} (give sampleTopics)`);
@@ -232,6 +246,16 @@ export class RuntimeOracle {
       }
     }
     return out;
+  }
+
+  /** The decoded properties of a connector's worker configuration (empty when it uses MSK Connect's default). */
+  private workerProperties(ref: any): Record<string, string> {
+    const id = TemplateResolver.target(ref?.WorkerConfigurationArn);
+    if (!id) {
+      return {};
+    }
+    const content = Buffer.from(this.t.str(this.t.resource(id).Properties.PropertiesFileContent), 'base64').toString('utf-8');
+    return Object.fromEntries(content.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   }
 
   /** The cluster ARN behind a connector's bootstrap servers (the deploy-time lookup's ClusterArn parameter). */
@@ -470,6 +494,11 @@ export class RuntimeOracle {
     }
     return undefined;
   }
+}
+
+/** Kafka Connect treats a connector with `topics` or `topics.regex` as a sink. */
+function isSinkConfig(config: Record<string, string>): boolean {
+  return config.topics !== undefined || config['topics.regex'] !== undefined;
 }
 
 /** Data topics, schema-change topic, heartbeat topic and history topic/group of a Debezium MySQL configuration. */
