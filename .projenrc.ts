@@ -35,8 +35,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
       // Bundles the handlers before any test file runs, so a targeted `npx jest test/x.test.ts` never tests a
-      // missing or stale bundle (about 0.3 s).
+      // missing or stale bundle (about 0.3 s); on a whole-suite run, also starts the package build of the consumer
+      // test in the background (see the files for why).
       globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
+      testSequencer: '<rootDir>/test/support/test-sequencer.js',
       // Coverage instrumentation roughly doubles the run time of synth-heavy tests; `npm run test:coverage` has it.
       collectCoverage: false,
     },

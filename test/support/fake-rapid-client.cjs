@@ -15,8 +15,9 @@ const http = require('http');
 const Module = require('module');
 const path = require('path');
 
-const ricIndex = process.env.LAMBDA_ORACLE_RIC_INDEX;
-const taskRoot = path.resolve(process.env.LAMBDA_TASK_ROOT) + path.sep;
+// Module filenames are real paths (symlinks resolved), so compare with real paths.
+const ricIndex = fs.realpathSync(process.env.LAMBDA_ORACLE_RIC_INDEX);
+const taskRoot = fs.realpathSync(process.env.LAMBDA_TASK_ROOT) + path.sep;
 const importLog = process.env.LAMBDA_ORACLE_IMPORT_LOG;
 const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 
