@@ -14,15 +14,23 @@ import { checkAssembly, checkRuntimeContract, ContractReport, describeProblems, 
 jest.setTimeout(120_000);
 
 const BUNDLES = path.join(__dirname, '..', 'assets', 'handlers');
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
 
 /** Synthesizes one function whose asset holds `files`, and runs the oracle on it. */
 async function oracleOn(files: Record<string, string>, handler: string, runtime = lambda.Runtime.NODEJS_24_X): Promise<ContractReport> {
-  const assetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-asset-'));
+  const assetDir = tempDir('contract-asset-');
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(assetDir, name)), { recursive: true });
     fs.writeFileSync(path.join(assetDir, name), content);
   }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-out-'));
+  const outdir = tempDir('contract-out-');
   const app = new App({ outdir });
   new lambda.Function(new Stack(app, 'S'), 'Fn', { runtime, handler, code: lambda.Code.fromAsset(assetDir) });
   app.synth();
@@ -80,7 +88,7 @@ describe('Lambda runtime-contract oracle', () => {
 
 describe('the Lambda functions of the library load on the nodejs24.x runtime', () => {
   // Both example stacks, plus the smallest stacks that hold each handler.
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-stacks-'));
+  const outdir = tempDir('contract-stacks-');
   const app = testApp({ outdir });
   new MskClickHousePipelineStack(app, 'Pipeline');
   new MySqlCdcToClickHouseStack(app, 'Cdc');

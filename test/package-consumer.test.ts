@@ -11,7 +11,7 @@ import { checkAssembly, ContractReport, describeProblems, lambdaFunctionsIn } fr
 //
 // In a full `npm test` the jest global setup starts the build in the background (test/support/global-setup.js), on
 // the core the single jest worker leaves idle, and this test waits for it; run alone, it builds first.
-// Wall time on the 2-core machine: see the README (Development); the build dominates it.
+// Wall time on the 2-core machine: about 25 s run alone (the build dominates); in `npm test`, see the README.
 jest.setTimeout(300_000);
 
 const ROOT = path.join(__dirname, '..');
@@ -25,12 +25,16 @@ interface BuildResult {
   readonly log: string;
 }
 
+/** Temp folders this test made (the background build's folder included), removed at the end. */
+const temporary: string[] = [];
+
 async function packageBuild(): Promise<BuildResult> {
   let dir = process.env.PACKAGE_BUILD_DIR;
   if (!dir) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-build-'));
     execFileSync(process.execPath, [path.join(__dirname, 'support', 'build-package.js'), dir], { stdio: 'inherit' });
   }
+  temporary.push(dir);
   const result = path.join(dir, 'result.json');
   for (let waited = 0; !fs.existsSync(result); waited += 250) {
     if (waited > 280_000) {
@@ -46,7 +50,8 @@ const APP = `
 const { App } = require('aws-cdk-lib');
 const { Construct } = require('constructs');
 const lib = require('${PACKAGE}');
-const app = new App({ outdir: process.argv[2] });
+// Asset metadata on, as \`cdk synth\` sets it: the oracle then finds each asset through aws:asset:path.
+const app = new App({ outdir: process.argv[2], context: { 'aws:cdk:enable-asset-metadata': true } });
 new lib.MskClickHousePipelineStack(app, 'Pipeline');
 new lib.MySqlCdcToClickHouseStack(app, 'Cdc');
 app.synth();
@@ -83,6 +88,7 @@ describe('the npm package, installed into a consumer CDK app', () => {
     // Install: a package without dependencies (aws-cdk-lib and constructs are peers) is its tarball unpacked under
     // node_modules; the peers are this repository's, linked, as a consumer's app would have its own.
     appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-app-'));
+    temporary.push(appDir);
     const installed = path.join(appDir, 'node_modules', PACKAGE);
     fs.mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['xzf', build.tarball!, '-C', installed, '--strip-components=1']);
@@ -95,6 +101,8 @@ describe('the npm package, installed into a consumer CDK app', () => {
     exported = JSON.parse(stdout.trim().split('\n').pop()!);
     reports = await checkAssembly(outdir);
   });
+
+  afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   test('the package builds', () => {
     expect(build.log).toBe('');

@@ -73,13 +73,13 @@ interface Manifest {
 }
 
 /** Stack templates and asset manifests of an assembly directory, nested assemblies (stages) included. */
-function assemblyFiles(outdir: string): { stacks: Array<{ id: string; template: any }>; assets: Map<string, string> } {
+function assemblyFiles(outdir: string): { stacks: Array<{ id: string; template: any; dir: string }>; assets: Map<string, string> } {
   const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
-  const stacks: Array<{ id: string; template: any }> = [];
+  const stacks: Array<{ id: string; template: any; dir: string }> = [];
   const assets = new Map<string, string>();
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloudformation:stack') {
-      stacks.push({ id, template: JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties!.templateFile), 'utf-8')) });
+      stacks.push({ id, dir: outdir, template: JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties!.templateFile), 'utf-8')) });
     } else if (artifact.type === 'cdk:asset-manifest') {
       const files = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties!.file), 'utf-8')).files ?? {};
       for (const file of Object.values<any>(files)) {
@@ -111,7 +111,7 @@ export function lambdaFunctionsIn(outdir: string): LambdaFunctionAsset[] {
       }
       const code = resource.Properties?.Code ?? {};
       const metadataPath = resource.Metadata?.['aws:asset:path'];
-      const assetDir = metadataPath ? path.join(outdir, metadataPath) : typeof code.S3Key === 'string' ? assets.get(code.S3Key) : undefined;
+      const assetDir = metadataPath ? path.join(stack.dir, metadataPath) : typeof code.S3Key === 'string' ? assets.get(code.S3Key) : undefined;
       if (!assetDir) {
         continue;
       }
