@@ -26,6 +26,13 @@ module.exports = (globalConfig) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-build-'));
     // Its own process group, so that the teardown can stop npx, projen and jsii together.
     const build = spawn(process.execPath, [path.join(__dirname, 'build-package.js'), dir], { detached: true, stdio: 'ignore' });
+    // Low priority (inherited by npx, projen and jsii): on a busy machine the tests go first, and the build still has
+    // until the consumer test, which runs last.
+    try {
+      os.setPriority(build.pid, 15);
+    } catch {
+      // not permitted here: run at normal priority
+    }
     // Workers start after the global setup and inherit this environment.
     process.env.PACKAGE_BUILD_DIR = dir;
     globalThis.packageBuild = build;
