@@ -11,6 +11,15 @@ import { buildPluginZip, download, makeHandler, pluginKey } from '../lib/handler
 // These tests exercise the handler's source; test/lambda-runtime-contract.test.ts loads its bundle the way the Lambda
 // runtime does.
 
+/** Temp folders of the Python helpers, removed after the tests. */
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  temporary.push(dir);
+  return dir;
+}
+
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** Archives made by Python's tarfile/zipfile, so the handler is checked against an independent implementation. */
@@ -19,7 +28,7 @@ function python(script: string, ...args: string[]): Buffer {
 }
 
 function makeTarGz(files: Record<string, string>, format: 'PAX_FORMAT' | 'USTAR_FORMAT' = 'PAX_FORMAT'): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  const dir = tempDir();
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -36,7 +45,7 @@ with tarfile.open(out, 'w:gz', format=getattr(tarfile, fmt)) as t:
 }
 
 function makeZip(files: Record<string, string>): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  const dir = tempDir();
   const out = path.join(dir, 'out.zip');
   python(`
 import sys, zipfile, json
@@ -54,7 +63,7 @@ function readZipWithPython(zip: Buffer): Record<string, string> {
 }
 
 function readZipBytesWithPython(zip: Buffer): Record<string, Buffer> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-')), 'check.zip');
+  const file = path.join(tempDir(), 'check.zip');
   fs.writeFileSync(file, zip);
   const listing = JSON.parse(python(`
 import sys, zipfile, json, base64
