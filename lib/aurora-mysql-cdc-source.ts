@@ -290,11 +290,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const { fn: handler } = createDeployTimeHandler(this, {
       prefix: 'Setup',
       functionId: 'SetupHandler',
-      handler: 'cdc-setup.handler',
+      handlerAsset: 'cdc-setup',
       description: 'Sets binlog retention and the Debezium user of a CDC source (RDS Data API)',
       roleDescription: 'Sets binlog retention and the Debezium user of the CDC source through the RDS Data API',
       policyDescription: 'Data API on the CDC source cluster, its two secrets and key, and the setup log group',
-      logsKeyDescription: `Encrypts the logs of the CDC setup of ${this.node.path}`,
       removalPolicy,
       statements: [
         new iam.PolicyStatement({ actions: ['rds-data:ExecuteStatement'], resources: [this.cluster.clusterArn] }),

@@ -253,11 +253,10 @@ export class PluginStore extends Construct {
     const { fn, policy } = createDeployTimeHandler(this, {
       prefix: 'Handler',
       functionId: 'Handler',
-      handler: 'plugin-fetch.handler',
+      handlerAsset: 'plugin-fetch',
       description: 'Downloads pinned MSK Connect plugin artifacts, verifies their SHA-256 and stores the plugin ZIP',
       roleDescription: 'Fetches pinned MSK Connect plugin artifacts into the plugin bucket',
       policyDescription: 'Write plugins to the plugin bucket, with its key, and log to the handler log group',
-      logsKeyDescription: 'Encrypts the logs of the MSK Connect plugin fetch handler',
       statements: [
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${PluginStore.KEY_PREFIX}*`)] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt'], resources: [this.key.keyArn] }),

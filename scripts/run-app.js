@@ -21,12 +21,14 @@ function sources(dir) {
 }
 
 const files = [...sources(path.join(root, 'lib')), ...sources(path.join(root, 'bin'))];
+const handlers = path.join(root, 'lib', 'handlers') + path.sep;
 const stamp = files.map((f) => `${path.relative(root, f)}:${fs.statSync(f).mtimeMs}`).join('\n');
 const stampFile = path.join(out, '.stamp');
 if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf-8') !== stamp) {
   fs.rmSync(out, { recursive: true, force: true });
   require('esbuild').buildSync({
-    entryPoints: files.filter((f) => f.endsWith('.ts')),
+    // The handlers are not part of the app: they are bundled on their own, below.
+    entryPoints: files.filter((f) => f.endsWith('.ts') && !f.startsWith(handlers)),
     outdir: out,
     outbase: root,
     format: 'cjs',
@@ -34,8 +36,9 @@ if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf-8') !== stamp) 
     target: 'node20',
     logLevel: 'error',
   });
-  // Lambda handlers are plain JavaScript assets: copy them as they are.
-  fs.cpSync(path.join(root, 'lib', 'handlers'), path.join(out, 'lib', 'handlers'), { recursive: true });
+  // The constructs find the handler bundles at <package root>/assets/handlers (lib/private/deploy-time-handler.ts),
+  // here .cdk-app/assets/handlers: bundle them there with the same options as the package build.
+  require('./bundle-handlers').bundleHandlers(path.join(out, 'assets', 'handlers'));
   fs.writeFileSync(stampFile, stamp);
 }
 require(path.join(out, 'bin', 'app.js'));

@@ -1,6 +1,7 @@
-// The handler is plain JavaScript shipped to Lambda as is; the tests load the same file.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const cdc = require('../lib/handlers/cdc-setup.js');
+import { makeHandler, statements } from '../lib/handlers/cdc-setup';
+
+// These tests exercise the handler's source; test/lambda-runtime-contract.test.ts loads its bundle the way the Lambda
+// runtime does.
 
 const PROPS = { ClusterArn: 'arn:aws:rds:eu-west-1:111122223333:cluster:cdc', AdminSecretArn: 'arn:admin', CdcSecretArn: 'arn:cdc', BinlogRetentionHours: '72' };
 const event = (RequestType: string, props = PROPS) => ({ RequestType, ResourceProperties: props, StackId: 's', RequestId: 'r', LogicalResourceId: 'Setup', ResponseURL: 'https://x.invalid/' });
@@ -29,7 +30,7 @@ function fakeDeps(user = { username: 'debezium', password: "p'w\\d" }, failOn?: 
 describe('cdc-setup handler', () => {
   test('sets binlog retention, creates the user with SSL required and grants exactly what Debezium needs', async () => {
     const { deps, executed, responses } = fakeDeps();
-    await cdc.handler(event('Create'), {}, deps);
+    await makeHandler(deps)(event('Create'), {});
     expect(executed.map((e) => e.sql)).toEqual([
       "CALL mysql.rds_set_configuration('binlog retention hours', 72)",
       "CREATE USER IF NOT EXISTS 'debezium'@'%' IDENTIFIED BY 'p''w\\\\d' REQUIRE SSL",
@@ -42,14 +43,14 @@ describe('cdc-setup handler', () => {
 
   test('an update runs the same idempotent statements', async () => {
     const { deps, executed } = fakeDeps();
-    await cdc.handler(event('Update', { ...PROPS, BinlogRetentionHours: '168' }), {}, deps);
+    await makeHandler(deps)(event('Update', { ...PROPS, BinlogRetentionHours: '168' }), {});
     expect(executed[0].sql).toBe("CALL mysql.rds_set_configuration('binlog retention hours', 168)");
     expect(executed).toHaveLength(4);
   });
 
   test('delete changes nothing', async () => {
     const { deps, executed, responses } = fakeDeps();
-    await cdc.handler(event('Delete'), {}, deps);
+    await makeHandler(deps)(event('Delete'), {});
     expect(executed).toHaveLength(0);
     expect(responses[0].status).toBe('SUCCESS');
   });
@@ -57,7 +58,7 @@ describe('cdc-setup handler', () => {
   test('a database error fails the deployment without the password in the reason', async () => {
     const { deps, responses } = fakeDeps(undefined, /CREATE USER/);
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    await cdc.handler(event('Create'), {}, deps);
+    await makeHandler(deps)(event('Create'), {});
     expect(responses[0].status).toBe('FAILED');
     expect(responses[0].reason).toContain("IDENTIFIED BY '***'");
     expect(responses[0].reason).not.toContain('p\'\'w');
@@ -66,10 +67,10 @@ describe('cdc-setup handler', () => {
   });
 
   test('refuses retention outside 1-2160 hours', () => {
-    expect(() => cdc.statements({ BinlogRetentionHours: '0' }, { username: 'u', password: 'p' })).toThrow('BinlogRetentionHours must be a whole number from 1 to 2160, got 0');
+    expect(() => statements({ BinlogRetentionHours: '0' }, { username: 'u', password: 'p' })).toThrow('BinlogRetentionHours must be a whole number from 1 to 2160, got 0');
   });
 
   test('refuses a user name that is not a plain identifier', () => {
-    expect(() => cdc.statements({ BinlogRetentionHours: '24' }, { username: "x'@'%'; DROP", password: 'p' })).toThrow('the CDC user name must be 1-32 letters, digits or underscores');
+    expect(() => statements({ BinlogRetentionHours: '24' }, { username: "x'@'%'; DROP", password: 'p' })).toThrow('the CDC user name must be 1-32 letters, digits or underscores');
   });
 });

@@ -38,7 +38,7 @@ describe('ConnectorPlugin', () => {
         },
       },
     });
-    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Timeout: 600, Handler: 'plugin-fetch.handler' });
+    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Timeout: 600, Handler: 'index.handler' });
   });
 
   test('the plugin bucket is KMS-encrypted, versioned, SSL-only, private, ACL-free and access-logged', () => {

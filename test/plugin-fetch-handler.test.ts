@@ -6,9 +6,19 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-// The handler is plain JavaScript shipped to Lambda as is; the tests load the same file.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const handler = require('../lib/handlers/plugin-fetch.js');
+import { buildPluginZip, download, makeHandler, pluginKey } from '../lib/handlers/plugin-fetch';
+
+// These tests exercise the handler's source; test/lambda-runtime-contract.test.ts loads its bundle the way the Lambda
+// runtime does.
+
+/** Temp folders of the Python helpers, removed after the tests. */
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  temporary.push(dir);
+  return dir;
+}
 
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 
@@ -17,8 +27,8 @@ function python(script: string, ...args: string[]): Buffer {
   return execFileSync('python3', ['-c', script, ...args], { maxBuffer: 64 * 1024 * 1024 });
 }
 
-function makeTarGz(files: Record<string, string>): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+function makeTarGz(files: Record<string, string>, format: 'PAX_FORMAT' | 'USTAR_FORMAT' = 'PAX_FORMAT'): Buffer {
+  const dir = tempDir();
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -26,16 +36,16 @@ function makeTarGz(files: Record<string, string>): Buffer {
   const out = path.join(dir, 'out.tar.gz');
   python(`
 import sys, tarfile, os
-src, out, names = sys.argv[1], sys.argv[2], sys.argv[3:]
-with tarfile.open(out, 'w:gz', format=tarfile.PAX_FORMAT) as t:
+src, out, fmt, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with tarfile.open(out, 'w:gz', format=getattr(tarfile, fmt)) as t:
     for n in names:
         t.add(os.path.join(src, n), arcname=n)
-`, dir, out, ...Object.keys(files));
+`, dir, out, format, ...Object.keys(files));
   return fs.readFileSync(out);
 }
 
 function makeZip(files: Record<string, string>): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  const dir = tempDir();
   const out = path.join(dir, 'out.zip');
   python(`
 import sys, zipfile, json
@@ -53,7 +63,7 @@ function readZipWithPython(zip: Buffer): Record<string, string> {
 }
 
 function readZipBytesWithPython(zip: Buffer): Record<string, Buffer> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-')), 'check.zip');
+  const file = path.join(tempDir(), 'check.zip');
   fs.writeFileSync(file, zip);
   const listing = JSON.parse(python(`
 import sys, zipfile, json, base64
@@ -102,7 +112,7 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
   });
 
   test('repackages a .tar.gz into a ZIP with the same files, readable by another ZIP implementation', async () => {
-    const zip = await handler.buildPluginZip([{ url: `${base}/debezium.tar.gz`, sha256: sha256(debeziumTarGz) }], { allowHttp: true });
+    const zip = await buildPluginZip([{ url: `${base}/debezium.tar.gz`, sha256: sha256(debeziumTarGz) }], { allowHttp: true });
     expect(readZipWithPython(zip)).toEqual({
       'debezium-connector-mysql/debezium-connector-mysql-2.7.4.Final.jar': 'connector classes',
       'debezium-connector-mysql/mysql-binlog-connector-java-0.31.0.jar': 'binlog client',
@@ -110,8 +120,18 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
     });
   });
 
+  test('keeps names longer than 100 characters of a ustar tar (prefix field)', async () => {
+    // ustar splits such a name into its prefix and name fields (PAX, above, writes a path record instead).
+    const long = `${'connector-'.repeat(8)}dir/${'lib-'.repeat(10)}x/connector-with-a-long-name.jar`;
+    expect(long.length).toBeGreaterThan(100);
+    const archive = makeTarGz({ [long]: 'classes', 'short/x.jar': 'x' }, 'USTAR_FORMAT');
+    routes['/long.tar.gz'] = { status: 200, body: archive };
+    const zip = await buildPluginZip([{ url: `${base}/long.tar.gz`, sha256: sha256(archive) }], { allowHttp: true });
+    expect(readZipWithPython(zip)).toEqual({ [long]: 'classes', 'short/x.jar': 'x' });
+  });
+
   test('bundles extra jars (a config provider) into the same ZIP under lib/', async () => {
-    const zip = await handler.buildPluginZip([
+    const zip = await buildPluginZip([
       { url: `${base}/clickhouse.zip`, sha256: sha256(clickhouseZip) },
       { url: `${base}/provider.jar`, sha256: sha256(providerJar) },
     ], { allowHttp: true });
@@ -122,49 +142,49 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
 
   test('the same sources give byte-identical ZIPs', async () => {
     const sources = [{ url: `${base}/debezium.tar.gz`, sha256: sha256(debeziumTarGz) }];
-    const a = await handler.buildPluginZip(sources, { allowHttp: true });
-    const b = await handler.buildPluginZip(sources, { allowHttp: true });
+    const a = await buildPluginZip(sources, { allowHttp: true });
+    const b = await buildPluginZip(sources, { allowHttp: true });
     expect(sha256(a)).toBe(sha256(b));
   });
 
   test('fails on a checksum mismatch, naming both checksums', async () => {
     const wrong = '0'.repeat(64);
-    await expect(handler.buildPluginZip([{ url: `${base}/debezium.tar.gz`, sha256: wrong }], { allowHttp: true }))
+    await expect(buildPluginZip([{ url: `${base}/debezium.tar.gz`, sha256: wrong }], { allowHttp: true }))
       .rejects.toThrow(`checksum mismatch for ${base}/debezium.tar.gz: expected sha256 ${wrong}, got ${sha256(debeziumTarGz)}; refusing to install it`);
   });
 
   test('follows redirects', async () => {
-    const zip = await handler.buildPluginZip([{ url: `${base}/redirect`, sha256: sha256(clickhouseZip) }], { allowHttp: true });
+    const zip = await buildPluginZip([{ url: `${base}/redirect`, sha256: sha256(clickhouseZip) }], { allowHttp: true });
     expect(Object.keys(readZipWithPython(zip))).toHaveLength(1);
   });
 
   test('fails on an unreachable artifact with the HTTP status', async () => {
-    await expect(handler.buildPluginZip([{ url: `${base}/missing.zip`, sha256: '0'.repeat(64) }], { allowHttp: true }))
+    await expect(buildPluginZip([{ url: `${base}/missing.zip`, sha256: '0'.repeat(64) }], { allowHttp: true }))
       .rejects.toThrow(`cannot download ${base}/missing.zip: HTTP 404`);
   });
 
   test('fails when nothing listens', async () => {
-    await expect(handler.download('http://127.0.0.1:1/x.zip', { allowHttp: true })).rejects.toThrow('cannot download http://127.0.0.1:1/x.zip:');
+    await expect(download('http://127.0.0.1:1/x.zip', { allowHttp: true })).rejects.toThrow('cannot download http://127.0.0.1:1/x.zip:');
   });
 
   test('refuses plain http outside tests', async () => {
-    await expect(handler.download(`${base}/clickhouse.zip`)).rejects.toThrow('only https: URLs are allowed');
+    await expect(download(`${base}/clickhouse.zip`)).rejects.toThrow('only https: URLs are allowed');
   });
 
   test('fails on an artifact that is not an archive', async () => {
-    await expect(handler.buildPluginZip([{ url: `${base}/notes.txt`, sha256: sha256(Buffer.from('just text')) }], { allowHttp: true }))
+    await expect(buildPluginZip([{ url: `${base}/notes.txt`, sha256: sha256(Buffer.from('just text')) }], { allowHttp: true }))
       .rejects.toThrow('is neither a ZIP, a JAR nor a .tar.gz archive');
   });
 
   test('fails when the plugin would contain no jar', async () => {
     const docs = makeZip({ 'README.md': 'docs only' });
     routes['/docs.zip'] = { status: 200, body: docs };
-    await expect(handler.buildPluginZip([{ url: `${base}/docs.zip`, sha256: sha256(docs) }], { allowHttp: true }))
+    await expect(buildPluginZip([{ url: `${base}/docs.zip`, sha256: sha256(docs) }], { allowHttp: true }))
       .rejects.toThrow('the plugin has no .jar file');
   });
 
   test('fails when two sources carry the same file', async () => {
-    await expect(handler.buildPluginZip([
+    await expect(buildPluginZip([
       { url: `${base}/clickhouse.zip`, sha256: sha256(clickhouseZip) },
       { url: `${base}/redirect`, sha256: sha256(clickhouseZip) },
     ], { allowHttp: true })).rejects.toThrow('is in both');
@@ -183,12 +203,12 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
     test('Create uploads the ZIP under a checksum-derived key and reports key and version', async () => {
       const uploads: any[] = [];
       const responses: any[] = [];
-      await handler.handler(event('Create'), {}, {
+      await makeHandler({
         upload: async (bucket: string, key: string, kmsKey: string, body: Buffer) => { uploads.push({ bucket, key, kmsKey, body }); return 'v1'; },
         send: async (_e: unknown, status: string, id: string, data: unknown, reason?: string) => { responses.push({ status, id, data, reason }); },
         options: { allowHttp: true },
-      });
-      const key = handler.pluginKey('plugins/', 'debezium', [{ sha256: sha256(debeziumTarGz) }]);
+      })(event('Create'), {});
+      const key = pluginKey('plugins/', 'debezium', [{ sha256: sha256(debeziumTarGz) }]);
       expect(key).toMatch(/^plugins\/debezium-[0-9a-f]{16}\.zip$/);
       expect(uploads).toHaveLength(1);
       expect(uploads[0]).toMatchObject({ bucket: 'plugins', key, kmsKey: 'arn:aws:kms:eu-west-1:111122223333:key/k' });
@@ -200,11 +220,11 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
       const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       const uploads: any[] = [];
       const responses: any[] = [];
-      await handler.handler(event('Create', 'f'.repeat(64)), {}, {
+      await makeHandler({
         upload: async () => { uploads.push(1); return 'v'; },
         send: async (_e: unknown, status: string, _id: string, _data: unknown, reason?: string) => { responses.push({ status, reason }); },
         options: { allowHttp: true },
-      });
+      })(event('Create', 'f'.repeat(64)), {});
       expect(uploads).toHaveLength(0);
       expect(responses).toHaveLength(1);
       expect(responses[0].status).toBe('FAILED');
@@ -215,11 +235,11 @@ describe('plugin-fetch handler (loopback HTTP server)', () => {
 
     test('Delete keeps the object (older plugin revisions may point at it) and succeeds', async () => {
       const responses: any[] = [];
-      await handler.handler({ ...event('Delete'), PhysicalResourceId: 'plugins/plugins/debezium-1.zip' }, {}, {
+      await makeHandler({
         upload: async () => { throw new Error('must not upload'); },
         send: async (_e: unknown, status: string, id: string) => { responses.push({ status, id }); },
         options: { allowHttp: true },
-      });
+      })({ ...event('Delete'), PhysicalResourceId: 'plugins/plugins/debezium-1.zip' }, {});
       expect(responses).toEqual([{ status: 'SUCCESS', id: 'plugins/plugins/debezium-1.zip' }]);
     });
   });

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,12 +15,11 @@ export interface DeployTimeHandlerOptions {
   readonly prefix: string;
   /** Id of the function. */
   readonly functionId: string;
-  /** `<file>.handler` in lib/handlers. */
-  readonly handler: string;
+  /** Name of the handler: its source is lib/handlers/<name>/index.ts, its bundle assets/handlers/<name>/index.js. */
+  readonly handlerAsset: string;
   readonly description: string;
   readonly roleDescription: string;
   readonly policyDescription: string;
-  readonly logsKeyDescription: string;
   /** What the handler may do, besides writing its own logs. */
   readonly statements: iam.PolicyStatement[];
   readonly timeout: Duration;
@@ -29,9 +29,23 @@ export interface DeployTimeHandlerOptions {
 }
 
 /**
- * A custom-resource handler from lib/handlers (plain JavaScript, shipped as tested): its own encrypted log group, a
- * role whose only permissions are one customer-managed policy (plus writing those logs), and the acknowledgements of
- * the Lambda rules that do not apply to code CloudFormation invokes during deployments.
+ * Folder of a handler's bundle. `assets/` sits at the package root, and this file is two levels below it both as
+ * source (lib/private, run by ts-jest) and compiled (dist/private, in the npm package), so one relative path serves
+ * both. The bundles are built by the `bundle` task (scripts/bundle-handlers.js) before jsii compiles.
+ */
+export function handlerAssetDir(name: string): string {
+  const dir = path.join(__dirname, '..', '..', 'assets', 'handlers', name);
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`the bundle of the ${name} handler is missing (${dir}/index.js): run \`npx projen bundle\``);
+  }
+  return dir;
+}
+
+/**
+ * A custom-resource handler from lib/handlers, bundled into its own asset (editing one handler redeploys only that
+ * one): its own encrypted log group, a role whose only permissions are one customer-managed policy (plus writing
+ * those logs), and the acknowledgements of the Lambda rules that do not apply to code CloudFormation invokes during
+ * deployments.
  */
 export function createDeployTimeHandler(scope: Construct, options: DeployTimeHandlerOptions): {
   fn: lambda.Function; policy: iam.ManagedPolicy; logGroup: logs.LogGroup;
@@ -49,8 +63,8 @@ export function createDeployTimeHandler(scope: Construct, options: DeployTimeHan
   const fn = new lambda.Function(scope, options.functionId, {
     description: options.description,
     runtime: lambda.Runtime.NODEJS_24_X,
-    handler: options.handler,
-    code: lambda.Code.fromAsset(path.join(__dirname, '..', 'handlers')),
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(handlerAssetDir(options.handlerAsset)),
     timeout: options.timeout,
     memorySize: options.memorySize,
     role: role.withoutPolicyUpdates(),

@@ -1,0 +1,40 @@
+// Jest global setup.
+// 1. Bundles the deploy-time handlers into assets/handlers before any test file runs. The constructs (run from lib/
+//    by ts-jest) take their Lambda code from there, and the runtime-contract tests load those bundles, so a clean
+//    clone or an edited handler never tests a missing or stale bundle. Same options as the `bundle` task (~0.3 s).
+// 2. On a run of the whole suite (`npm test`), starts building the npm package for test/package-consumer.test.ts in
+//    the background: jest runs one worker on a 2-core machine, so the jsii compile (~15 s) takes the idle core
+//    instead of adding to the wall time. The test waits for $PACKAGE_BUILD_DIR/result.json; a targeted run of that
+//    test builds the package itself. global-teardown.js stops a build that is still running at the end.
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { bundleHandlers } = require('../../scripts/bundle-handlers');
+
+/** True when jest runs every test file (no path or name filter, no watch mode). */
+function wholeSuite(globalConfig) {
+  const patterns = globalConfig.testPathPatterns;
+  const filtered = patterns && (typeof patterns.isSet === 'function' ? patterns.isSet() : patterns.length > 0);
+  return !filtered && !globalConfig.testNamePattern && !globalConfig.watch && !globalConfig.watchAll
+    && !globalConfig.onlyChanged && !globalConfig.findRelatedTests && !globalConfig.listTests;
+}
+
+module.exports = (globalConfig) => {
+  bundleHandlers();
+  if (wholeSuite(globalConfig) && !process.env.PACKAGE_BUILD_DIR) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-build-'));
+    // Its own process group, so that the teardown can stop npx, projen and jsii together.
+    const build = spawn(process.execPath, [path.join(__dirname, 'build-package.js'), dir], { detached: true, stdio: 'ignore' });
+    // Low priority (inherited by npx, projen and jsii): on a busy machine the tests go first, and the build still has
+    // until the consumer test, which runs last.
+    try {
+      os.setPriority(build.pid, 15);
+    } catch {
+      // not permitted here: run at normal priority
+    }
+    // Workers start after the global setup and inherit this environment.
+    process.env.PACKAGE_BUILD_DIR = dir;
+    globalThis.packageBuild = build;
+  }
+};

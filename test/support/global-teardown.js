@@ -1,0 +1,12 @@
+// Jest global teardown: stops the background package build of global-setup.js if it is still running (a failed or
+// skipped test/package-consumer.test.ts), by the process group it was started in.
+module.exports = () => {
+  const build = globalThis.packageBuild;
+  if (build && build.exitCode === null && build.signalCode === null) {
+    try {
+      process.kill(-build.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+};
