@@ -152,6 +152,10 @@ project.addTask('readme-snippets', {
   description: 'Extract the README\'s TypeScript snippets into test/readme-snippets.generated.ts (type-checked and synthesized by the tests)',
   steps: [{ exec: 'node -r esbuild-register scripts/readme-snippets.ts' }],
 });
+project.addTask('change-safety-doc', {
+  description: 'Write docs/CHANGE-SAFETY.md (what a second deploy does, per construct and prop) from the change-safety cases',
+  steps: [{ exec: 'node -r esbuild-register scripts/change-safety-doc.ts' }],
+});
 project.addTask('bench', {
   description: 'Benchmark: synth time against an empty app, resources and synth time per connector, npm test wall time',
   steps: [{ exec: 'node -r esbuild-register scripts/bench.ts', receiveArgs: true }],
