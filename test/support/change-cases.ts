@@ -62,14 +62,14 @@ function cdc(props: Partial<DebeziumMySqlSourceConnectorProps> = {}, sourceProps
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
-function cluster(props: Partial<MskClusterProps> = {}): CfnTemplate {
+function clusterStack(props: Partial<MskClusterProps> = {}): CfnTemplate {
   const stack = new Stack(testApp(), 'S');
   const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
   new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, ...props });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
-function network(props: PrivateSubnetWithNatProps = {}): CfnTemplate {
+function networkStack(props: PrivateSubnetWithNatProps = {}): CfnTemplate {
   const stack = new Stack(testApp(), 'S');
   new PrivateSubnetWithNat(stack, 'Net', props);
   return Template.fromStack(stack).toJSON() as CfnTemplate;
@@ -172,36 +172,36 @@ export const CASES: ChangeCase[] = [
   {
     construct: 'MskCluster',
     change: 'kafkaVersion 3.8.x.kraft → 3.9.x.kraft',
-    before: () => cluster({ kafkaVersion: KafkaVersion.V3_8_X_KRAFT }),
-    after: () => cluster({ kafkaVersion: KafkaVersion.V3_9_X_KRAFT }),
+    before: () => clusterStack({ kafkaVersion: KafkaVersion.V3_8_X_KRAFT }),
+    after: () => clusterStack({ kafkaVersion: KafkaVersion.V3_9_X_KRAFT }),
     expect: ['AWS::MSK::Configuration: replace', 'AWS::MSK::Cluster: update'],
   },
   {
     construct: 'MskCluster',
     change: 'serverProperties',
-    before: () => cluster(),
-    after: () => cluster({ serverProperties: { 'log.retention.hours': '72' } }),
+    before: () => clusterStack(),
+    after: () => clusterStack({ serverProperties: { 'log.retention.hours': '72' } }),
     expect: ['AWS::MSK::Configuration: update', 'AWS::MSK::Cluster: update'],
   },
   {
     construct: 'MskCluster',
     change: 'instanceType',
-    before: () => cluster(),
-    after: () => cluster({ instanceType: 'kafka.m7g.xlarge' }),
+    before: () => clusterStack(),
+    after: () => clusterStack({ instanceType: 'kafka.m7g.xlarge' }),
     expect: ['AWS::MSK::Cluster: update'],
   },
   {
     construct: 'MskCluster',
     change: 'volumeSize',
-    before: () => cluster(),
-    after: () => cluster({ volumeSize: 2000 }),
+    before: () => clusterStack(),
+    after: () => clusterStack({ volumeSize: 2000 }),
     expect: ['AWS::MSK::Cluster: update'],
   },
   {
     construct: 'PrivateSubnetWithNat',
     change: 'flowLogRetention',
-    before: () => network(),
-    after: () => network({ flowLogRetention: logs.RetentionDays.TWO_YEARS }),
+    before: () => networkStack(),
+    after: () => networkStack({ flowLogRetention: logs.RetentionDays.TWO_YEARS }),
     expect: ['AWS::Logs::LogGroup: update'],
   },
 ];
