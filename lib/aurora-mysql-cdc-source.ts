@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -174,7 +174,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const backupDays = (props.backupRetention ?? Duration.days(14)).toDays();
     checkIntegerRange('backupRetention', backupDays, 7, 35);
     const username = props.cdcUsername ?? 'debezium';
-    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
+    // A token is checked at deploy time by the setup handler.
+    if (!Token.isUnresolved(username) && !/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
       throw new Error(`\`cdcUsername\` must be 1-32 letters, digits or underscores starting with a letter, got ${show(username)}`);
     }
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
@@ -273,7 +274,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       encryptionKey: this.key,
       removalPolicy,
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username }),
+        secretStringTemplate: Stack.of(this).toJsonString({ username }),
         generateStringKey: 'password',
         excludeCharacters: '\'"\\@/`% ',
         passwordLength: 32,

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import { checkIntegerRange, checkOneOf } from './private/validation';
 
@@ -83,18 +84,19 @@ export class ConnectorCapacity {
   public static autoScaled(options: AutoScaledCapacityOptions = {}): ConnectorCapacity {
     const mcu = options.mcuCount ?? 1;
     const min = options.minWorkers ?? 1;
-    const max = options.maxWorkers ?? Math.max(2, min);
+    // With a token minWorkers the default cannot be computed at synth: then the largest count MSK Connect allows.
+    const max = options.maxWorkers ?? (Token.isUnresolved(min) ? 10 : Math.max(2, min));
     const scaleIn = options.scaleInCpuPercent ?? 20;
     const scaleOut = options.scaleOutCpuPercent ?? 80;
     checkOneOf('capacity.mcuCount', mcu, MCU_COUNTS);
     checkIntegerRange('capacity.minWorkers', min, 1, 10);
     checkIntegerRange('capacity.maxWorkers', max, 1, 10);
-    if (min > max) {
+    if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
       throw new Error(`\`capacity.minWorkers\` (${min}) must not exceed \`capacity.maxWorkers\` (${max})`);
     }
     checkIntegerRange('capacity.scaleInCpuPercent', scaleIn, 1, 100);
     checkIntegerRange('capacity.scaleOutCpuPercent', scaleOut, 1, 100);
-    if (scaleIn >= scaleOut) {
+    if (!Token.isUnresolved(scaleIn) && !Token.isUnresolved(scaleOut) && scaleIn >= scaleOut) {
       throw new Error(`\`capacity.scaleInCpuPercent\` (${scaleIn}) must be below \`capacity.scaleOutCpuPercent\` (${scaleOut})`);
     }
     return new ConnectorCapacity(true, mcu, min, max, {

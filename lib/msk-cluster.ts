@@ -20,6 +20,9 @@ import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkOneOf, show } from './private/validation';
 
+
+/** Broker IDs the per-broker alarms cover when the broker count is a token (MSK's default quota of brokers per cluster). */
+const MAX_BROKERS_WHEN_UNKNOWN = 30;
 /** Client ports of MSK brokers inside the VPC. */
 export class MskPorts {
   /** TLS (mutual TLS client authentication). */
@@ -696,7 +699,7 @@ export class MskCluster extends MskClusterBase {
         throw new Error(`\`storageAutoScaling.maxVolumeSize\` must be larger than \`volumeSize\` (${props.volumeSize ?? 1000}), got ${maxVolumeSize}`);
       }
     }
-    if (props.provisionedThroughput !== undefined) {
+    if (props.provisionedThroughput !== undefined && !Token.isUnresolved(props.instanceType)) {
       checkIntegerRange('provisionedThroughput', props.provisionedThroughput, 250, 1000);
       const size = (props.instanceType ?? 'kafka.m7g.large').split('.')[2] ?? '';
       const multiple = /^(\d+)xlarge$/.exec(size);
@@ -804,12 +807,12 @@ export class MskCluster extends MskClusterBase {
     // one alarm per group of 10 brokers (the first keeps the plain id).
     const perBrokerAlarm = (id: string, metricName: string, statistic: string, expression: (ids: string[]) => string,
       label: string, threshold: number, evaluationPeriods: number, description: string) => {
-      if (Token.isUnresolved(this.brokerCount)) {
-        return;
-      }
-      for (let first = 1, group = 1; first <= this.brokerCount; first += 10, group++) {
+      // With a token broker count, cover broker IDs 1-30 (MSK's default limit of brokers per cluster): metrics of
+      // brokers that do not exist are simply missing, and the alarms treat missing data as not breaching.
+      const brokers = Token.isUnresolved(this.brokerCount) ? MAX_BROKERS_WHEN_UNKNOWN : this.brokerCount;
+      for (let first = 1, group = 1; first <= brokers; first += 10, group++) {
         const usingMetrics: { [id: string]: cloudwatch.IMetric } = {};
-        for (let broker = first; broker < first + 10 && broker <= this.brokerCount; broker++) {
+        for (let broker = first; broker < first + 10 && broker <= brokers; broker++) {
           usingMetrics[`b${broker}`] = new cloudwatch.Metric({
             namespace: 'AWS/Kafka',
             metricName,

@@ -1,4 +1,4 @@
-import { Duration, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Duration, IResource, RemovalPolicy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -404,15 +404,15 @@ export class MskConnector extends Resource implements IMskConnector {
     // that stopped reporting counts as having none), one for "the connector is overloaded": two alarms a connector
     // keeps large pipelines within CloudFormation's resource limit. The dashboard shows each metric apart.
     add('HealthAlarm', new cloudwatch.MathExpression({
-      expression: `IF(errored > 0 OR FILL(workers, 0) < ${min}, 1, 0)`,
+      expression: `IF(errored > 0 OR FILL(workers, 0) < ${Tokenization.stringifyNumber(min)}, 1, 0)`,
       usingMetrics: {
         errored: this.metric('ErroredTaskCount', { statistic: 'Maximum' }),
         workers: this.metric('WorkerCount', { statistic: 'Minimum' }),
       },
       label: 'Connector unhealthy (1 = failed tasks or missing workers)',
       period: Duration.minutes(5),
-    }), 1, 2, `tasks failed or fewer than ${min} worker(s) running for 10 minutes: see the worker logs`);
+    }), 1, 2, `tasks failed or fewer than ${Tokenization.stringifyNumber(min)} worker(s) running for 10 minutes: see the worker logs`);
     add('CpuAlarm', this.metric('CpuUtilization', { statistic: 'Average' }), cpu, 3,
-      `workers at or above ${cpu}% CPU for 15 minutes: add MCUs or workers`);
+      `workers at or above ${Tokenization.stringifyNumber(cpu)}% CPU for 15 minutes: add MCUs or workers`);
   }
 }

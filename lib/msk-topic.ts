@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import type { IMskCluster } from './msk-cluster';
@@ -88,7 +88,10 @@ export class MskTopic extends Construct {
       partitionCount: props.partitions ?? 3,
       replicationFactor,
       // ⚠ The MSK topic API takes the settings as Base64 of a JSON object of string values.
-      configs: Object.keys(configs).length === 0 ? undefined : Buffer.from(JSON.stringify(configs)).toString('base64'),
+      configs: Object.keys(configs).length === 0 ? undefined
+        : Object.values(configs).some((v) => Token.isUnresolved(v))
+          ? Fn.base64(Stack.of(this).toJsonString(configs))
+          : Buffer.from(JSON.stringify(configs)).toString('base64'),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.topicName = props.topicName;
@@ -99,6 +102,9 @@ export class MskTopic extends Construct {
 
 function checkTopicConfigs(configs: { [key: string]: string }, replicationFactor: number, clusterMinIsr?: number): void {
   for (const [key, value] of Object.entries(configs)) {
+    if (Token.isUnresolved(value)) {
+      continue; // known only at deploy time; MSK checks it then
+    }
     if (!/^[a-z0-9._-]+$/.test(key)) {
       throw new Error(`\`configs\` keys must be Kafka topic setting names, got ${show(key)}`);
     }
@@ -109,8 +115,13 @@ function checkTopicConfigs(configs: { [key: string]: string }, replicationFactor
       throw new Error(`\`configs\` '${key}' must be a whole number of at least ${INTEGER_SETTINGS[key]}, got ${show(value)}`);
     }
   }
-  const minIsr = configs['min.insync.replicas'] !== undefined ? Number(configs['min.insync.replicas']) : clusterMinIsr;
-  if (minIsr !== undefined && replicationFactor > 1 && (!Number.isInteger(minIsr) || minIsr < 1 || minIsr >= replicationFactor)) {
+  const minIsrText = configs['min.insync.replicas'];
+  if ((minIsrText !== undefined && Token.isUnresolved(minIsrText)) || Token.isUnresolved(replicationFactor)) {
+    return;
+  }
+  const minIsr = minIsrText !== undefined ? Number(minIsrText) : clusterMinIsr;
+  const known = minIsr !== undefined && !Token.isUnresolved(minIsr);
+  if (known && replicationFactor > 1 && (!Number.isInteger(minIsr) || minIsr < 1 || minIsr >= replicationFactor)) {
     throw new Error(`\`configs\` 'min.insync.replicas' (${show(configs['min.insync.replicas'] ?? String(minIsr))}) must be at least 1 and below the replication factor (${replicationFactor}), or a rolling broker update blocks writes`);
   }
 }

@@ -143,6 +143,13 @@ export class PrivateSubnetWithNat extends Construct {
   constructor(scope: Construct, id: string, props: PrivateSubnetWithNatProps = {}) {
     super(scope, id);
 
+    // These two decide how many subnets and NAT gateways exist: a token cannot be deferred to deploy time (the
+    // template would silently get none), so it is refused with the reason.
+    for (const prop of ['availabilityZoneCount', 'natGateways'] as const) {
+      if (Token.isUnresolved(props[prop])) {
+        throw new Error(`\`${prop}\` must be a number known at synth (it decides how many subnets and NAT gateways the template holds), got a token`);
+      }
+    }
     checkIntegerRange('availabilityZoneCount', props.availabilityZoneCount, 2, 3);
     if (props.availabilityZones !== undefined && (props.availabilityZones.length < 2 || props.availabilityZones.length > 3)) {
       throw new Error(`\`availabilityZones\` must name 2 or 3 availability zones, got ${show(props.availabilityZones)}`);
