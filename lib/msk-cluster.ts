@@ -204,6 +204,13 @@ export interface MskClusterAttributes {
    * @default - none: `connections.allowDefaultPortFrom(...)` adds no rule
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The client port `connections.allowDefaultPortFrom(...)` opens: `MskPorts.SASL_IAM` (9098), `MskPorts.SASL_SCRAM`
+   * (9096) or `MskPorts.TLS` (9094). Required when IAM authentication is off, since then the cluster's port is not 9098.
+   * @default MskPorts.SASL_IAM when `iamAuthenticationEnabled`
+   */
+  readonly defaultPort?: number;
 }
 
 /** Client authentication of a cluster. Unauthenticated access is never enabled. */
@@ -426,13 +433,22 @@ export interface MskClusterProps {
 export class MskCluster extends MskClusterBase {
   /** Uses an existing cluster. */
   public static fromClusterAttributes(scope: Construct, id: string, attrs: MskClusterAttributes): IMskCluster {
+    const iam = attrs.iamAuthenticationEnabled ?? true;
+    const ports = [MskPorts.SASL_IAM, MskPorts.SASL_SCRAM, MskPorts.TLS];
+    if (attrs.defaultPort === undefined && !iam) {
+      throw new Error('`defaultPort` is required when `iamAuthenticationEnabled` is false: give the port of the cluster\'s client authentication (MskPorts.SASL_SCRAM 9096 or MskPorts.TLS 9094), got undefined');
+    }
+    checkOneOf('defaultPort', attrs.defaultPort, ports);
+    if (attrs.defaultPort === MskPorts.SASL_IAM && !iam) {
+      throw new Error('`defaultPort` 9098 is the IAM port, but `iamAuthenticationEnabled` is false; give MskPorts.SASL_SCRAM (9096) or MskPorts.TLS (9094), got 9098');
+    }
     class Import extends MskClusterBase {
       public readonly clusterArn = attrs.clusterArn;
       public readonly clusterName = attrs.clusterName ?? nameFromArn(attrs.clusterArn);
-      public readonly iamAuthenticationEnabled = attrs.iamAuthenticationEnabled ?? true;
+      public readonly iamAuthenticationEnabled = iam;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
-        defaultPort: ec2.Port.tcp(MskPorts.SASL_IAM),
+        defaultPort: ec2.Port.tcp(attrs.defaultPort ?? MskPorts.SASL_IAM),
       });
 
       public get bootstrapBrokersSaslIam(): string {
@@ -511,6 +527,20 @@ export class MskCluster extends MskClusterBase {
     const azCount = subnets.subnetIds.length;
     if (azCount < 2 || azCount > 3) {
       throw new Error(`\`vpcSubnets\` must select 2 or 3 subnets (one per availability zone), got ${azCount}`);
+    }
+    // MSK places one broker group per client subnet and needs each in its own AZ ("Specify exactly two or three
+    // subnets in different Availability Zones", MSK CreateCluster BrokerNodeGroupInfo.ClientSubnets). AZs that are
+    // tokens are compared in their CloudFormation form: the same expression is the same AZ.
+    const azKeys = subnets.subnets.map((s, i) => {
+      try {
+        return JSON.stringify(Stack.of(this).resolve(s.availabilityZone));
+      } catch {
+        return `unknown-${i}`; // an imported subnet given without its AZ cannot be compared
+      }
+    });
+    const repeated = subnets.subnets.filter((_, i) => azKeys.indexOf(azKeys[i]) !== i);
+    if (repeated.length > 0) {
+      throw new Error(`\`vpcSubnets\` must select subnets in different availability zones (MSK puts each broker group in its own AZ), got ${show(subnets.subnets.map((s) => `${s.subnetId} (${s.availabilityZone})`))}`);
     }
     if (this.isExpress && azCount !== 3) {
       throw new Error(`Express brokers (\`instanceType\` ${show(instanceType)}) need 3 availability zones, but \`vpcSubnets\` selects ${azCount} subnets`);

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -245,11 +245,17 @@ export class PrivateSubnetWithNat extends Construct {
       throw new Error(`\`vpcCidr\` ${vpcCidrText} cannot hold ${azCount} private /${privateMask} and ${azCount} public /${publicMask} subnets (${needed} addresses, the VPC has ${available}); use a larger \`vpcCidr\` or smaller subnets`);
     }
 
+    // The construct owns its NAT gateways' Elastic IPs (the addresses ClickHouse Cloud allow-lists) instead of finding
+    // them among aws-cdk-lib's internal children. Each is created where aws-cdk-lib would create its own
+    // (<public subnet>/EIP), so the logical ids, and so the addresses, of deployed networks stay the same.
+    const eips: ec2.CfnEIP[] = [];
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(vpcCidrText),
       ...this.azPlacement(props.availabilityZones, azCount),
       natGateways,
-      natGatewayProvider: ec2.NatProvider.gateway(),
+      natGatewayProvider: ec2.NatProvider.gateway({
+        eipAllocationIds: Array.from({ length: natGateways }, (_, i) => Lazy.string({ produce: () => eips[i].attrAllocationId })),
+      }),
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: publicMask, mapPublicIpOnLaunch: false },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: privateMask },
@@ -259,13 +265,11 @@ export class PrivateSubnetWithNat extends Construct {
       enableDnsSupport: true,
     });
 
-    const eips: ec2.CfnEIP[] = [];
     const natIds: string[] = [];
-    for (const subnet of vpc.publicSubnets) {
-      const eip = subnet.node.tryFindChild('EIP') as ec2.CfnEIP | undefined;
-      const nat = subnet.node.tryFindChild('NATGateway') as ec2.CfnNatGateway | undefined;
-      if (eip && nat) {
-        eips.push(eip);
+    for (const [i, subnet] of vpc.publicSubnets.entries()) {
+      if (i < natGateways) {
+        eips.push(new ec2.CfnEIP(subnet, 'EIP', { domain: 'vpc' }));
+        const nat = subnet.node.findChild('NATGateway') as ec2.CfnNatGateway;
         natIds.push(nat.ref);
       }
       acknowledgePublicRoute(subnet);

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskTopic, PrivateSubnetWithNat } from '../lib';
+import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskPorts, MskTopic, PrivateSubnetWithNat } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 function setup(props: Partial<MskClusterProps> = {}, networkProps = {}) {
@@ -279,6 +279,26 @@ describe('attributes, grants and imports', () => {
       ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
     ]);
     expect(policy.Properties.PolicyDocument.Statement[1].Resource).toHaveLength(2);
+  });
+
+  test('fails on two subnets in the same availability zone (MSK would refuse the cluster after minutes)', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    const extra = new ec2.PrivateSubnet(stack, 'Extra', { vpcId: network.vpc.vpcId, availabilityZone: 'eu-west-1a', cidrBlock: '10.0.250.0/24' });
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: { subnets: [network.privateSubnets[0], extra] } }))
+      .toThrow(/^`vpcSubnets` must select subnets in different availability zones \(MSK puts each broker group in its own AZ\), got \[.*\(eu-west-1a\)', '.*\(eu-west-1a\)'\]$/);
+  });
+
+  test('an imported cluster without IAM needs its client port, and refuses 9098', () => {
+    const stack = new Stack(testApp(), 'S');
+    const arn = 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/0a1b2c3d-4e5f-6789-abcd-ef0123456789-7';
+    expect(() => MskCluster.fromClusterAttributes(stack, 'A', { clusterArn: arn, iamAuthenticationEnabled: false }))
+      .toThrow('`defaultPort` is required when `iamAuthenticationEnabled` is false: give the port of the cluster\'s client authentication (MskPorts.SASL_SCRAM 9096 or MskPorts.TLS 9094), got undefined');
+    expect(() => MskCluster.fromClusterAttributes(stack, 'B', { clusterArn: arn, iamAuthenticationEnabled: false, defaultPort: MskPorts.SASL_IAM }))
+      .toThrow('`defaultPort` 9098 is the IAM port, but `iamAuthenticationEnabled` is false');
+    expect(() => MskCluster.fromClusterAttributes(stack, 'C', { clusterArn: arn, defaultPort: 9092 })).toThrow('`defaultPort` must be one of 9098, 9096, 9094, got 9092');
+    const scram = MskCluster.fromClusterAttributes(stack, 'D', { clusterArn: arn, iamAuthenticationEnabled: false, defaultPort: MskPorts.SASL_SCRAM });
+    expect(scram.connections.defaultPort?.toString()).toBe('9096');
   });
 
   test('fromClusterAttributes reads the name from the ARN and builds UUID-scoped ARNs', () => {
