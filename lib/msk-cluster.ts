@@ -433,19 +433,19 @@ export interface MskClusterProps {
 export class MskCluster extends MskClusterBase {
   /** Uses an existing cluster. */
   public static fromClusterAttributes(scope: Construct, id: string, attrs: MskClusterAttributes): IMskCluster {
-    const iam = attrs.iamAuthenticationEnabled ?? true;
+    const iamOn = attrs.iamAuthenticationEnabled ?? true;
     const ports = [MskPorts.SASL_IAM, MskPorts.SASL_SCRAM, MskPorts.TLS];
-    if (attrs.defaultPort === undefined && !iam) {
+    if (attrs.defaultPort === undefined && !iamOn) {
       throw new Error('`defaultPort` is required when `iamAuthenticationEnabled` is false: give the port of the cluster\'s client authentication (MskPorts.SASL_SCRAM 9096 or MskPorts.TLS 9094), got undefined');
     }
     checkOneOf('defaultPort', attrs.defaultPort, ports);
-    if (attrs.defaultPort === MskPorts.SASL_IAM && !iam) {
+    if (attrs.defaultPort === MskPorts.SASL_IAM && !iamOn) {
       throw new Error('`defaultPort` 9098 is the IAM port, but `iamAuthenticationEnabled` is false; give MskPorts.SASL_SCRAM (9096) or MskPorts.TLS (9094), got 9098');
     }
     class Import extends MskClusterBase {
       public readonly clusterArn = attrs.clusterArn;
       public readonly clusterName = attrs.clusterName ?? nameFromArn(attrs.clusterArn);
-      public readonly iamAuthenticationEnabled = iam;
+      public readonly iamAuthenticationEnabled = iamOn;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
         defaultPort: ec2.Port.tcp(attrs.defaultPort ?? MskPorts.SASL_IAM),
