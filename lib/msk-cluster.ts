@@ -213,6 +213,18 @@ export interface MskClusterAttributes {
   readonly defaultPort?: number;
 }
 
+/** Public access to a cluster's brokers. */
+export enum MskPublicAccess {
+  /** Brokers are reachable only from inside the VPC. */
+  DISABLED = 'DISABLED',
+  /**
+   * Public access with AWS-provided Elastic IPs (`SERVICE_PROVIDED_EIPS`), on a cluster that is already deployed:
+   * MSK refuses public access at creation ("When creating a cluster, the only valid value for the Type parameter in
+   * PublicAccess is DISABLED").
+   */
+  ON_DEPLOYED_CLUSTER = 'SERVICE_PROVIDED_EIPS',
+}
+
 /** Client authentication of a cluster. Unauthenticated access is never enabled. */
 export interface MskClientAuthentication {
   /**
@@ -366,11 +378,14 @@ export interface MskClusterProps {
   readonly clientAuthentication?: MskClientAuthentication;
 
   /**
-   * Turn on public access (`SERVICE_PROVIDED_EIPS`). Needs brokers in public subnets. The cluster keeps TLS and
-   * authenticated clients only.
-   * @default false
+   * Public access to the brokers. MSK refuses public access when it creates a cluster, so it is a change to a deployed
+   * cluster: deploy with `MskPublicAccess.DISABLED`, then switch to `MskPublicAccess.ON_DEPLOYED_CLUSTER` in a later
+   * deployment. It needs the brokers in public subnets, and with SASL/SCRAM or mutual TLS the Apache Kafka ACLs in
+   * force (`allow.everyone.if.no.acl.found=false` in `serverProperties`). The cluster keeps TLS and authenticated
+   * clients only.
+   * @default MskPublicAccess.DISABLED
    */
-  readonly publicAccess?: boolean;
+  readonly publicAccess?: MskPublicAccess;
 
   /**
    * Extra broker settings (`server.properties`), on top of the durable defaults this construct sets:
@@ -561,8 +576,17 @@ export class MskCluster extends MskClusterBase {
     if (!this.iamAuthenticationEnabled && !this.scramAuthenticationEnabled && !this.tlsAuthenticationEnabled) {
       throw new Error('`clientAuthentication` must enable at least one of `iam`, `scram` or `tlsCertificateAuthorities`; unauthenticated access is not offered, got none');
     }
-    if (props.publicAccess && !subnets.hasPublic) {
-      throw new Error('`publicAccess` needs the brokers in public subnets, but `vpcSubnets` selects none; keep the cluster private and let clients in through the VPC instead');
+    const publicAccess = props.publicAccess ?? MskPublicAccess.DISABLED;
+    checkOneOf('publicAccess', publicAccess, Object.values(MskPublicAccess));
+    if (publicAccess === MskPublicAccess.ON_DEPLOYED_CLUSTER) {
+      if (!subnets.hasPublic) {
+        throw new Error('`publicAccess` needs the brokers in public subnets, but `vpcSubnets` selects none; keep the cluster private and let clients in through the VPC instead');
+      }
+      // MSK developer guide, "Turn on public access": with SASL/SCRAM or mutual TLS, Kafka ACLs must be in force.
+      const acls = props.serverProperties?.['allow.everyone.if.no.acl.found'];
+      if ((this.scramAuthenticationEnabled || this.tlsAuthenticationEnabled) && acls !== 'false') {
+        throw new Error(`\`publicAccess\` with SASL/SCRAM or mutual TLS needs Apache Kafka ACLs in force: set \`serverProperties\` 'allow.everyone.if.no.acl.found' to 'false' (after creating the ACLs), got ${show(acls)}`);
+      }
     }
 
     checkOneOf('monitoringLevel', props.monitoringLevel, Object.values(MonitoringLevel));
@@ -618,7 +642,7 @@ export class MskCluster extends MskClusterBase {
             },
           },
         },
-        connectivityInfo: props.publicAccess ? { publicAccess: { type: 'SERVICE_PROVIDED_EIPS' } } : undefined,
+        connectivityInfo: publicAccess === MskPublicAccess.ON_DEPLOYED_CLUSTER ? { publicAccess: { type: publicAccess } } : undefined,
       },
       encryptionInfo: {
         encryptionAtRest: { dataVolumeKmsKeyId: this.encryptionKey.keyArn },

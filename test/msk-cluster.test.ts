@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskPorts, MskTopic, PrivateSubnetWithNat } from '../lib';
+import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskPorts, MskPublicAccess, MskTopic, PrivateSubnetWithNat } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 function setup(props: Partial<MskClusterProps> = {}, networkProps = {}) {
@@ -428,7 +428,36 @@ describe('bad input', () => {
   });
 
   test('fails if public access is asked for private subnets', () => {
-    expect(() => setup({ publicAccess: true })).toThrow('`publicAccess` needs the brokers in public subnets');
+    expect(() => setup({ publicAccess: MskPublicAccess.ON_DEPLOYED_CLUSTER })).toThrow('`publicAccess` needs the brokers in public subnets');
+  });
+
+  test('public access is a change to a deployed cluster: absent by default, SERVICE_PROVIDED_EIPS only when asked for', () => {
+    const build = (publicAccess?: MskPublicAccess, extra: Partial<MskClusterProps> = {}) => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, publicAccess, ...extra });
+      return Template.fromStack(stack).toJSON();
+    };
+    const connectivity = (t: any) => Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::MSK::Cluster').Properties.BrokerNodeGroupInfo.ConnectivityInfo;
+    expect(connectivity(build())).toBeUndefined();
+    expect(connectivity(build(MskPublicAccess.DISABLED))).toBeUndefined();
+    expect(connectivity(build(MskPublicAccess.ON_DEPLOYED_CLUSTER))).toEqual({ PublicAccess: { Type: 'SERVICE_PROVIDED_EIPS' } });
+  });
+
+  test('public access with SASL/SCRAM needs Kafka ACLs in force', () => {
+    const build = (serverProperties?: { [key: string]: string }) => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      return new MskCluster(stack, 'Cluster', {
+        vpc: network.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+        publicAccess: MskPublicAccess.ON_DEPLOYED_CLUSTER,
+        clientAuthentication: { iam: true, scram: true },
+        serverProperties,
+      });
+    };
+    expect(() => build()).toThrow("`publicAccess` with SASL/SCRAM or mutual TLS needs Apache Kafka ACLs in force: set `serverProperties` 'allow.everyone.if.no.acl.found' to 'false' (after creating the ACLs), got undefined");
+    expect(() => build({ 'allow.everyone.if.no.acl.found': 'false' })).not.toThrow();
   });
 
   test('fails on an invalid cluster name', () => {
