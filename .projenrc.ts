@@ -172,4 +172,10 @@ new JsonFile(project, 'cdk.json', {
   },
 });
 
+// No release workflow runs here, so projen leaves the version at 0.0.0; the package carries a real pre-1.0 version.
+project.package.addField('version', '0.1.0');
+// `npx projen package` packs what jsii compiled: compile first when nothing is compiled yet, so it never fails on a
+// missing .jsii file (and `npx projen build`, which has just compiled, does not compile twice).
+project.packageTask.prependExec('test -f .jsii || npx projen compile');
+
 project.synth();
