@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  AuroraMySqlCdcSource, ClickHouseEndpoint, ClickHouseSinkConnector, DebeziumMySqlSourceConnector, DebeziumVersion, ErrorTolerance,
-  KafkaConnectVersion, MskClickHousePipelineStack, MskConnector, MySqlCdcToClickHouseStack, WorkerConfiguration,
+  AuroraMySqlCdcSource, ClickHouseEndpoint, ClickHouseSinkConnector, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
+  ErrorTolerance, KafkaConnectVersion, MskClickHousePipelineStack, MskConnector, MySqlCdcToClickHouseStack, WorkerConfiguration,
 } from '../lib';
 import { CfnTemplate, TemplateResolver } from './support/cfn-resolver';
 import { testApp } from './support/compliance';
@@ -17,6 +17,24 @@ const RELEASE = {
   configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
 };
 const EXTERNAL_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001';
+
+/** A stack with an Aurora source and a Debezium connector `orders-cdc` (topic prefix `orders`) on it. */
+function debeziumStack(props: Partial<DebeziumMySqlSourceConnectorProps> = {}): Stack {
+  const { stack, network, cluster } = pipelineBase();
+  const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  new DebeziumMySqlSourceConnector(stack, 'Cdc', {
+    cluster,
+    vpc: network.vpc,
+    vpcSubnets: network.privateSubnetSelection,
+    connectorName: 'orders-cdc',
+    source,
+    serverId: 1,
+    topicPrefix: 'orders',
+    release: { sha256: EXAMPLE_SHA256, configProvider: RELEASE.configProvider },
+    ...props,
+  });
+  return stack;
+}
 
 function templateOf(stack: Stack): CfnTemplate {
   return Template.fromStack(stack).toJSON() as CfnTemplate;
@@ -131,22 +149,7 @@ describe('each connector\'s own stack', () => {
     ['3.0', DebeziumVersion.V3_0, KafkaConnectVersion.V3_7_X],
   ];
   test.each(versions)('Debezium %s on Aurora, with the CDC setup handler', async (_name, debeziumVersion, kafkaConnectVersion) => {
-    const { stack, network, cluster } = pipelineBase();
-    const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
-    new DebeziumMySqlSourceConnector(stack, 'Cdc', {
-      cluster,
-      vpc: network.vpc,
-      vpcSubnets: network.privateSubnetSelection,
-      connectorName: 'orders-cdc',
-      source,
-      serverId: 1,
-      topicPrefix: 'orders',
-      databaseIncludeList: ['shop'],
-      tableIncludeList: ['shop.orders', 'shop.items'],
-      debeziumVersion,
-      kafkaConnectVersion,
-      release: { sha256: EXAMPLE_SHA256, configProvider: RELEASE.configProvider },
-    });
+    const stack = debeziumStack({ databaseIncludeList: ['shop'], tableIncludeList: ['shop.orders', 'shop.items'], debeziumVersion, kafkaConnectVersion });
     const oracle = new RuntimeOracle(templateOf(stack), 'S');
     const requests = oracle.requests();
     expect(requestsOf(requests, 'kafka-cluster:WriteData', '/__debezium-heartbeat.orders')).toHaveLength(1);
@@ -155,19 +158,7 @@ describe('each connector\'s own stack', () => {
   });
 
   test('Debezium without heartbeats needs no heartbeat topic (and is not granted one)', async () => {
-    const { stack, network, cluster } = pipelineBase();
-    const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
-    new DebeziumMySqlSourceConnector(stack, 'Cdc', {
-      cluster,
-      vpc: network.vpc,
-      vpcSubnets: network.privateSubnetSelection,
-      connectorName: 'orders-cdc',
-      source,
-      serverId: 1,
-      topicPrefix: 'orders',
-      heartbeatIntervalMs: 0,
-      release: { sha256: EXAMPLE_SHA256, configProvider: RELEASE.configProvider },
-    });
+    const stack = debeziumStack({ heartbeatIntervalMs: 0 });
     const oracle = new RuntimeOracle(templateOf(stack), 'S');
     const requests = oracle.requests();
     expect(requestsOf(requests, 'kafka-cluster:WriteData', '__debezium-heartbeat')).toHaveLength(0);

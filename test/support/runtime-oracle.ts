@@ -162,36 +162,19 @@ export class RuntimeOracle {
       actions.forEach((a) => req('allow', `kafka-cluster:${a}`, cluster.group(group), `${why} (${group})`, source));
 
     // The service assumes the role for this connector, and for no other connector name.
-    out.push({
+    const assume = (expect: 'allow' | 'deny', why: string, sourceArn: string) => out.push({
       actor,
       principal: 'kafkaconnect.amazonaws.com',
       action: 'sts:AssumeRole',
       resource: role,
-      expect: 'allow',
-      why: 'MSK Connect assumes the service execution role',
+      expect,
+      why,
       source: SRC.trust,
-      context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': connectorArn },
+      context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': sourceArn },
     });
-    out.push({
-      actor,
-      principal: 'kafkaconnect.amazonaws.com',
-      action: 'sts:AssumeRole',
-      resource: role,
-      expect: 'deny',
-      why: 'another connector must not get this role',
-      source: SRC.trust,
-      context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': connectorArn.replace(`connector/${name}/`, 'connector/zz-other-connector/') },
-    });
-    out.push({
-      actor,
-      principal: 'kafkaconnect.amazonaws.com',
-      action: 'sts:AssumeRole',
-      resource: role,
-      expect: 'deny',
-      why: 'nor a connector whose name merely starts with this one\'s',
-      source: SRC.trust,
-      context: { 'aws:SourceAccount': ENV.account, 'aws:SourceArn': connectorArn.replace(`connector/${name}/`, `connector/${name}-shadow/`) },
-    });
+    assume('allow', 'MSK Connect assumes the service execution role', connectorArn);
+    assume('deny', 'another connector must not get this role', connectorArn.replace(`connector/${name}/`, 'connector/zz-other-connector/'));
+    assume('deny', 'nor a connector whose name merely starts with this one\'s', connectorArn.replace(`connector/${name}/`, `connector/${name}-shadow/`));
 
     req('allow', 'kafka-cluster:Connect', cluster.arn, 'workers connect to the cluster', SRC.mskConnectRole);
     req('allow', 'kafka-cluster:DescribeCluster', cluster.arn, 'workers read cluster metadata', SRC.mskConnectRole);
