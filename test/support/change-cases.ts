@@ -8,6 +8,7 @@ import { changeProblems, Impact, resourceChanges, ResourceChange, STATEFUL } fro
 import { testApp } from './compliance';
 import {
   AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity,
+  ConnectorPlugin, MskClickHousePipelineStack, MskClickHousePipelineStackProps, MskConnector, PluginSource, WorkerConfiguration,
   DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion, KafkaVersion, MskCluster, MskClusterProps, PrivateSubnetWithNat,
   PrivateSubnetWithNatProps,
 } from '../../lib';
@@ -75,6 +76,35 @@ function topicStack(props: { partitions?: number; replicationFactor?: number; co
   const c = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
   c.addTopic('Orders', { topicName: 'orders', ...props });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
+/** A generic connector with its own worker configuration, plugin and a least-privilege role built from `permissions`. */
+interface GenericProps {
+  readonly config?: { [key: string]: string };
+  readonly workerProperties?: { [key: string]: string };
+  readonly sha?: string;
+  readonly readTopics?: string[];
+}
+
+function genericStack(props: GenericProps = {}): CfnTemplate {
+  const { stack, network, cluster } = base();
+  const plugin = new ConnectorPlugin(stack, 'Plugin', { source: PluginSource.fromUrl({ url: 'https://example.com/connector-1.0.0.zip', sha256: props.sha ?? 'a'.repeat(64) }) });
+  const workerConfiguration = new WorkerConfiguration(stack, 'Workers', { properties: props.workerProperties });
+  new MskConnector(stack, 'Connector', {
+    cluster,
+    vpc: network.vpc,
+    vpcSubnets: network.privateSubnetSelection,
+    connectorName: 'generic',
+    plugin,
+    workerConfiguration,
+    connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'a', ...props.config },
+    permissions: { readTopics: props.readTopics ?? ['a'] },
+  });
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
+function exampleStack(props: MskClickHousePipelineStackProps = {}): CfnTemplate {
+  return Template.fromStack(new MskClickHousePipelineStack(testApp(), 'S', props)).toJSON() as CfnTemplate;
 }
 
 function networkStack(props: PrivateSubnetWithNatProps = {}): CfnTemplate {
@@ -209,6 +239,48 @@ export const CASES: ChangeCase[] = [
     before: () => clusterStack(),
     after: () => clusterStack({ volumeSize: 2000 }),
     expect: ['AWS::MSK::Cluster: update'],
+  },
+  {
+    construct: 'MskConnector',
+    change: 'connectorConfiguration',
+    before: () => genericStack(),
+    after: () => genericStack({ config: { 'tasks.max': '4' } }),
+    expect: ['AWS::KafkaConnect::Connector: update'],
+  },
+  {
+    construct: 'WorkerConfiguration',
+    change: 'properties',
+    before: () => genericStack(),
+    after: () => genericStack({ workerProperties: { 'consumer.max.poll.records': '1000' } }),
+    expect: ['AWS::KafkaConnect::WorkerConfiguration: replace', 'AWS::KafkaConnect::Connector: replace'],
+  },
+  {
+    construct: 'ConnectorPlugin',
+    change: 'source checksum (new release)',
+    before: () => genericStack(),
+    after: () => genericStack({ sha: 'c'.repeat(64) }),
+    expect: ['AWS::KafkaConnect::CustomPlugin: replace', 'AWS::KafkaConnect::Connector: replace'],
+  },
+  {
+    construct: 'LeastPrivilegeConnectorRole',
+    change: 'readTopics',
+    before: () => genericStack(),
+    after: () => genericStack({ readTopics: ['a', 'b'] }),
+    expect: ['AWS::IAM::ManagedPolicy: update'],
+  },
+  {
+    construct: 'MskClickHousePipelineStack',
+    change: 'clickHouseHostname',
+    before: () => exampleStack(),
+    after: () => exampleStack({ clickHouseHostname: 'xyz.eu-west-1.aws.clickhouse.cloud' }),
+    expect: ['AWS::KafkaConnect::Connector: update'],
+  },
+  {
+    construct: 'MskClickHousePipelineStack',
+    change: 'topics',
+    before: () => exampleStack(),
+    after: () => exampleStack({ topics: ['events', 'orders'] }),
+    expect: ['AWS::KafkaConnect::Connector: update', 'AWS::IAM::ManagedPolicy: update'],
   },
   {
     construct: 'MskTopic',
