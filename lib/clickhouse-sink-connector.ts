@@ -9,7 +9,7 @@ import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
 import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
-import { IMskCluster } from './msk-cluster';
+import { IMskCluster, MskCluster } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
@@ -192,8 +192,8 @@ export interface DeadLetterQueue {
   readonly topicName: string;
 
   /**
-   * Replication factor Kafka Connect uses if it creates the topic.
-   * @default 3
+   * Replication factor Kafka Connect uses if it creates the topic; at most the cluster's broker count.
+   * @default - the cluster's default replication factor (3, or 2 on a 2-broker `MskCluster`); 3 for an imported cluster
    */
   readonly replicationFactor?: number;
 
@@ -706,7 +706,8 @@ export class ClickHouseSinkConnector extends Construct {
         throw new Error(`\`deadLetterQueue\` needs \`errorTolerance: ErrorTolerance.ALL\` (with 'none' the task stops on the first bad record), got '${tolerance}'`);
       }
       checkTopicName('deadLetterQueue.topicName', props.deadLetterQueue.topicName);
-      checkIntegerRange('deadLetterQueue.replicationFactor', props.deadLetterQueue.replicationFactor, 1, 32);
+      const brokers = props.cluster instanceof MskCluster && !Token.isUnresolved(props.cluster.brokerCount) ? props.cluster.brokerCount : 32;
+      checkIntegerRange('deadLetterQueue.replicationFactor', props.deadLetterQueue.replicationFactor, 1, brokers);
       if (props.topics?.includes(props.deadLetterQueue.topicName)) {
         throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} is also in \`topics\`: the sink would read its own failures`);
       }
@@ -759,7 +760,10 @@ export class ClickHouseSinkConnector extends Construct {
       ['auto.evolve', props.autoEvolve?.toString()],
       ['debeziumCDCEnabled', props.debeziumCdcEnabled?.toString()],
       ['errors.deadletterqueue.topic.name', props.deadLetterQueue?.topicName],
-      ['errors.deadletterqueue.topic.replication.factor', props.deadLetterQueue ? String(props.deadLetterQueue.replicationFactor ?? 3) : undefined],
+      // A topic cannot have more replicas than the cluster has brokers: the default follows the cluster.
+      ['errors.deadletterqueue.topic.replication.factor', props.deadLetterQueue
+        ? String(props.deadLetterQueue.replicationFactor ?? (props.cluster instanceof MskCluster ? props.cluster.defaultReplicationFactor : 3))
+        : undefined],
       ['errors.deadletterqueue.context.headers.enable', props.deadLetterQueue ? String(props.deadLetterQueue.contextHeaders ?? true) : undefined],
     ];
     for (const [key, value] of optional) {

@@ -8,7 +8,7 @@ import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
 import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
-import { IMskCluster, MskPorts } from './msk-cluster';
+import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import { checkIntegerRange, checkNotEmpty, checkTopicName, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
@@ -313,7 +313,9 @@ export class DebeziumMySqlSourceConnector extends Construct {
       'key.converter.schemas.enable': 'false',
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'value.converter.schemas.enable': 'false',
-      'topic.creation.default.replication.factor': '3',
+      // The topics Kafka Connect creates get the cluster's replication factor: known for an MskCluster (2 on a
+      // 2-broker cluster), else -1, the broker's default.replication.factor (KIP-158; brokers 2.4 and later).
+      'topic.creation.default.replication.factor': props.cluster instanceof MskCluster ? String(props.cluster.defaultReplicationFactor) : '-1',
       'topic.creation.default.partitions': String(props.topicPartitions ?? 1),
     };
     if (props.databaseIncludeList) {

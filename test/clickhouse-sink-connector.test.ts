@@ -261,6 +261,25 @@ describe('network and permissions', () => {
     ]);
   });
 
+  test('the dead-letter queue follows the cluster: replication 2 on a 2-broker cluster, and no more than its brokers', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, availabilityZoneCount: 2 });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const sink = minimalSink(stack, cluster, network.vpc, { errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } });
+    expect(sink.connectorConfiguration['errors.deadletterqueue.topic.replication.factor']).toBe('2');
+    expect(() => new ClickHouseSinkConnector(stack, 'Sink2', {
+      cluster,
+      vpc: network.vpc,
+      connectorName: 'sink2',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds2', 'clickhouse/ingest'),
+      topics: ['events'],
+      release: RELEASE,
+      errorTolerance: ErrorTolerance.ALL,
+      deadLetterQueue: { topicName: 'events-dlq', replicationFactor: 3 },
+    })).toThrow('`deadLetterQueue.replicationFactor` must be a whole number between 1 and 2, got 3');
+  });
+
   test('an imported secret gets kms:Decrypt on the key given for it', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });

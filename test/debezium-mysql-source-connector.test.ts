@@ -119,6 +119,20 @@ describe('DebeziumMySqlSourceConnector', () => {
     expect(names({ heartbeatIntervalMs: 0 })).not.toContain('heartbeat');
   });
 
+  test('topics Kafka Connect creates get the cluster\'s replication factor: 2 on a 2-broker cluster, the broker default on an imported one', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, availabilityZoneCount: 2 });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const rf = (c: DebeziumMySqlSourceConnector) => c.connectorConfiguration['topic.creation.default.replication.factor'];
+    const common = { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, source, topicPrefix: 'orders', release: RELEASE };
+    expect(rf(new DebeziumMySqlSourceConnector(stack, 'Two', { ...common, cluster, connectorName: 'two', serverId: 1 }))).toBe('2');
+    const imported = MskCluster.fromClusterAttributes(stack, 'Imported', {
+      clusterArn: 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/0a1b2c3d-4e5f-6789-abcd-ef0123456789-7', bootstrapBrokersSaslIam: 'b-1.prod:9098',
+    });
+    expect(rf(new DebeziumMySqlSourceConnector(stack, 'Imp', { ...common, cluster: imported, connectorName: 'imp', serverId: 2 }))).toBe('-1');
+  });
+
   test('a role of your own is used instead of the built one', () => {
     const b = base();
     const role = new iam.Role(b.stack, 'TeamRole', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });
