@@ -111,6 +111,14 @@ export interface AuroraMySqlCdcSourceProps {
   readonly cdcUsername?: string;
 
   /**
+   * Record every statement in the general log, exported to CloudWatch Logs. It fills fast on a busy database and costs
+   * accordingly; with `false` it is off and not exported (the audit log still records connections, DDL and DCL), and
+   * the Control Tower control CT.RDS.PR.25, which asks for every log type to be exported, then flags the cluster.
+   * @default true
+   */
+  readonly generalLog?: boolean;
+
+  /**
    * Automated backup retention (at least 7 days).
    * @default Duration.days(14)
    */
@@ -187,11 +195,21 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const engine = rds.DatabaseClusterEngine.auroraMysql({ version: props.engineVersion ?? rds.AuroraMysqlEngineVersion.VER_3_08_2 });
     this.parameterGroup = new rds.ParameterGroup(this, 'ClusterParameters', {
       engine,
+      // The description is create-only: it stays as first released, so adding parameters updates the group in place.
       description: 'Binlog for Debezium CDC (ROW, full images) and TLS-only connections',
       parameters: {
         binlog_format: 'ROW',
         binlog_row_image: 'FULL',
         require_secure_transport: 'ON',
+        // Every exported log is filled (Aurora user guide, AuroraMySQL.Auditing; USER_LogAccess.MySQL.LogFileSize):
+        // the audit log needs server_audit_logging and its events (cluster parameters); the slow-query and general
+        // logs need their switches and log_output=FILE, which the cluster parameter group sets for every instance.
+        server_audit_logging: '1',
+        server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL',
+        slow_query_log: '1',
+        long_query_time: '2',
+        log_output: 'FILE',
+        ...((props.generalLog ?? true) ? { general_log: '1' } : {}),
       },
     });
 
@@ -226,7 +244,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // RDS writes each exported log to /aws/rds/cluster/<id>/<log>: create those groups first (encrypted, retained,
     // one year) under a fixed cluster identifier, instead of CDK's log-retention Lambda.
     const clusterIdentifier = Names.uniqueResourceName(this, { maxLength: 60, separator: '-' }).toLowerCase().replace(/--+/g, '-');
-    const logExports = ['audit', 'error', 'general', 'slowquery'];
+    // Only logs that something fills are exported: the general log only when it is on.
+    const logExports = ['audit', 'error', ...((props.generalLog ?? true) ? ['general'] : []), 'slowquery'];
     const logGroups = logExports.map((log) => createLogGroup(this, `${log[0].toUpperCase()}${log.slice(1)}Logs`, {
       encryptionKey: this.key,
       removalPolicy,

@@ -21,6 +21,16 @@ describe('AuroraMySqlCdcSource', () => {
     });
   });
 
+  test('every exported log is filled: audit (connections, DDL, DCL), slow queries, general; the general log can be turned off, and is then not exported', () => {
+    const params = Object.values(template.findResources('AWS::RDS::DBClusterParameterGroup'))[0].Properties.Parameters;
+    expect(params).toMatchObject({
+      server_audit_logging: '1', server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL', slow_query_log: '1', log_output: 'FILE', general_log: '1',
+    });
+    const quiet = setup({ generalLog: false }).template;
+    expect(Object.values(quiet.findResources('AWS::RDS::DBClusterParameterGroup'))[0].Properties.Parameters.general_log).toBeUndefined();
+    quiet.hasResourceProperties('AWS::RDS::DBCluster', { EnableCloudwatchLogsExports: ['audit', 'error', 'slowquery'] });
+  });
+
   test('the cluster: CMK storage encryption, deletion protection, IAM auth, Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
     template.hasResource('AWS::RDS::DBCluster', {
       Properties: {
