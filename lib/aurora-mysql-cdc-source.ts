@@ -282,6 +282,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       copyTagsToSnapshot: true,
     });
     logGroups.forEach((group) => this.cluster.node.addDependency(group));
+    // The master secret lives as long as the cluster: a retained cluster without its administrator password could
+    // only be recovered by resetting it (aws-cdk-lib deletes the generated secret with the stack by default).
+    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
     this.hostname = this.cluster.clusterEndpoint.hostname;
     this.connections = new ec2.Connections({
       securityGroups: this.cluster.connections.securityGroups,

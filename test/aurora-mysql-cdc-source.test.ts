@@ -98,6 +98,12 @@ describe('AuroraMySqlCdcSource', () => {
     setup({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
   });
 
+  test('the master secret is retained with the cluster (and deleted with it under DESTROY)', () => {
+    const secrets = (t: Template) => Object.values(t.findResources('AWS::SecretsManager::Secret')).map((s) => s.DeletionPolicy);
+    expect(secrets(template)).toEqual(['Retain', 'Retain']);
+    expect(secrets(setup({ removalPolicy: RemovalPolicy.DESTROY }).template)).toEqual(['Delete', 'Delete']);
+  });
+
   describe('bad input', () => {
     test('fails on binlog retention beyond 2160 hours', () => {
       expect(() => setup({ binlogRetentionHours: 3000 })).toThrow('`binlogRetentionHours` must be a whole number between 1 and 2160, got 3000');
