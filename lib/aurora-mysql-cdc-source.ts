@@ -11,7 +11,7 @@ import { acknowledgeWildcardResources } from './private/iam-findings';
 import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
-import { checkIntegerRange, show } from './private/validation';
+import { checkIntegerRange, checkNotEmpty, show } from './private/validation';
 
 
 /** How long the deploy-time setup (binlog retention, Debezium user) may run. */
@@ -103,6 +103,13 @@ export interface AuroraMySqlCdcSourceProps {
    * @default - none
    */
   readonly defaultDatabaseName?: string;
+
+  /**
+   * Databases the Debezium user may read (`SELECT` and `LOCK TABLES` on `<db>.*`); its replication privileges are
+   * global by nature. Give the databases the connector captures (`databaseIncludeList`).
+   * @default - `defaultDatabaseName` when given, else every database
+   */
+  readonly capturedDatabases?: string[];
 
   /**
    * Name of the Debezium user, created at deploy time with exactly the grants Debezium needs and SSL required.
@@ -303,12 +310,19 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       },
     });
     this.cdcCredentialsKey = this.key;
-    this.addSetup(binlogHours, removalPolicy);
+    const captured = props.capturedDatabases ?? (props.defaultDatabaseName ? [props.defaultDatabaseName] : []);
+    checkNotEmpty('capturedDatabases', props.capturedDatabases);
+    for (const db of captured) {
+      if (!Token.isUnresolved(db) && !/^[A-Za-z0-9_$]{1,64}$/.test(db)) {
+        throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
+      }
+    }
+    this.addSetup(binlogHours, removalPolicy, captured);
     this.acknowledgeFindings();
   }
 
   /** Binlog retention and the Debezium user, at deploy time through the Data API. */
-  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy): void {
+  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[]): void {
     const adminSecret = this.cluster.secret!;
     const { fn: handler } = createDeployTimeHandler(this, {
       prefix: 'Setup',
@@ -343,6 +357,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         AdminSecretArn: adminSecret.secretArn,
         CdcSecretArn: this.cdcCredentials.secretArn,
         BinlogRetentionHours: String(binlogHours),
+        ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });
     // The Data API needs a running writer, and the user must exist before any connector starts.

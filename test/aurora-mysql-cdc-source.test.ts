@@ -98,6 +98,15 @@ describe('AuroraMySqlCdcSource', () => {
     setup({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
   });
 
+  test('the Debezium user reads only the captured databases: defaultDatabaseName by default, or capturedDatabases', () => {
+    const setupProps = (t: Template) => Object.values(t.findResources('Custom::MySqlCdcSetup'))[0].Properties;
+    expect(setupProps(template).CapturedDatabases).toBeUndefined();
+    expect(setupProps(setup({ defaultDatabaseName: 'shop' }).template).CapturedDatabases).toBe('shop');
+    expect(setupProps(setup({ defaultDatabaseName: 'shop', capturedDatabases: ['shop', 'billing'] }).template).CapturedDatabases).toBe('shop,billing');
+    expect(() => setup({ capturedDatabases: ['shop-db'] })).toThrow("`capturedDatabases` must be MySQL database names (1-64 letters, digits, '_' or '$'), got 'shop-db'");
+    expect(() => setup({ capturedDatabases: [] })).toThrow('`capturedDatabases` must not be empty, got []');
+  });
+
   test('the master secret is retained with the cluster (and deleted with it under DESTROY)', () => {
     const secrets = (t: Template) => Object.values(t.findResources('AWS::SecretsManager::Secret')).map((s) => s.DeletionPolicy);
     expect(secrets(template)).toEqual(['Retain', 'Retain']);

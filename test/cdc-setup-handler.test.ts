@@ -41,6 +41,26 @@ describe('cdc-setup handler', () => {
     expect(responses).toEqual([{ status: 'SUCCESS', reason: undefined }]);
   });
 
+  test('with captured databases, reads are limited to them; an older global SELECT is revoked', async () => {
+    const { deps, executed } = fakeDeps();
+    await makeHandler(deps)(event('Update', { ...PROPS, CapturedDatabases: 'shop,billing' } as any), {});
+    expect(executed.map((e) => e.sql).slice(3)).toEqual([
+      "GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'%'",
+      "REVOKE IF EXISTS SELECT, LOCK TABLES ON *.* FROM 'debezium'@'%'",
+      "GRANT SELECT, LOCK TABLES ON `shop`.* TO 'debezium'@'%'",
+      "GRANT SELECT, LOCK TABLES ON `billing`.* TO 'debezium'@'%'",
+    ]);
+  });
+
+  test('a database name that is not one is refused before any SQL runs', async () => {
+    const { deps, executed, responses } = fakeDeps();
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await makeHandler(deps)(event('Create', { ...PROPS, CapturedDatabases: 'shop`; DROP USER x; --' } as any), {});
+    errors.mockRestore();
+    expect(executed).toEqual([]);
+    expect(responses).toEqual([{ status: 'FAILED', reason: expect.stringContaining('CapturedDatabases must be MySQL database names') }]);
+  });
+
   test('an update runs the same idempotent statements', async () => {
     const { deps, executed } = fakeDeps();
     await makeHandler(deps)(event('Update', { ...PROPS, BinlogRetentionHours: '168' }), {});

@@ -9,6 +9,10 @@ import { CustomResourceEvent, messageOf, respond, SendResponse } from '../cfn-re
 
 /** The grants the Debezium MySQL connector needs (snapshot + binlog reading). */
 export const GRANTS = 'SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES';
+/** Of those, the ones MySQL only has at the global level (Debezium MySQL connector docs, "Creating a user"). */
+export const GLOBAL_GRANTS = 'RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT';
+/** Of those, the ones that can be limited to the captured databases. */
+export const DATABASE_GRANTS = 'SELECT, LOCK TABLES';
 
 /** The CDC user's secret. */
 export interface CdcUser {
@@ -45,11 +49,24 @@ export function statements(props: Record<string, any>, user: CdcUser): string[] 
     throw new Error('the CDC user name must be 1-32 letters, digits or underscores');
   }
   const account = `${quote(user.username)}@'%'`;
+  const databases = String(props.CapturedDatabases ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0);
+  for (const db of databases) {
+    if (!/^[A-Za-z0-9_$]{1,64}$/.test(db)) {
+      throw new Error(`CapturedDatabases must be MySQL database names (1-64 letters, digits, '_' or '$'), got '${db}'`);
+    }
+  }
+  // Reads are limited to the captured databases when they are named; the global privileges stay global. A user
+  // created by an earlier version with SELECT on *.* loses it (REVOKE IF EXISTS: MySQL 8.0.30 and later).
+  const grants = databases.length === 0 ? [`GRANT ${GRANTS} ON *.* TO ${account}`] : [
+    `GRANT ${GLOBAL_GRANTS} ON *.* TO ${account}`,
+    `REVOKE IF EXISTS ${DATABASE_GRANTS} ON *.* FROM ${account}`,
+    ...databases.map((db) => `GRANT ${DATABASE_GRANTS} ON \`${db}\`.* TO ${account}`),
+  ];
   return [
     `CALL mysql.rds_set_configuration('binlog retention hours', ${hours})`,
     `CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ${quote(user.password)} REQUIRE SSL`,
     `ALTER USER ${account} IDENTIFIED BY ${quote(user.password)} REQUIRE SSL`,
-    `GRANT ${GRANTS} ON *.* TO ${account}`,
+    ...grants,
   ];
 }
 
