@@ -546,16 +546,19 @@ export class MskCluster extends MskClusterBase {
     // MSK places one broker group per client subnet and needs each in its own AZ ("Specify exactly two or three
     // subnets in different Availability Zones", MSK CreateCluster BrokerNodeGroupInfo.ClientSubnets). AZs that are
     // tokens are compared in their CloudFormation form: the same expression is the same AZ.
-    const azKeys = subnets.subnets.map((s, i) => {
+    const azOf = (s: ec2.ISubnet): string | undefined => {
       try {
-        return JSON.stringify(Stack.of(this).resolve(s.availabilityZone));
+        return s.availabilityZone;
       } catch {
-        return `unknown-${i}`; // an imported subnet given without its AZ cannot be compared
+        return undefined; // an imported subnet given without its AZ cannot be compared
       }
+    };
+    const azKeys = subnets.subnets.map((s, i) => {
+      const az = azOf(s);
+      return az === undefined ? `unknown-${i}` : JSON.stringify(Stack.of(this).resolve(az));
     });
-    const repeated = subnets.subnets.filter((_, i) => azKeys.indexOf(azKeys[i]) !== i);
-    if (repeated.length > 0) {
-      throw new Error(`\`vpcSubnets\` must select subnets in different availability zones (MSK puts each broker group in its own AZ), got ${show(subnets.subnets.map((s) => `${s.subnetId} (${s.availabilityZone})`))}`);
+    if (azKeys.some((key, i) => azKeys.indexOf(key) !== i)) {
+      throw new Error(`\`vpcSubnets\` must select subnets in different availability zones (MSK puts each broker group in its own AZ), got ${show(subnets.subnets.map((s) => `${s.subnetId} (${azOf(s) ?? 'AZ unknown'})`))}`);
     }
     if (this.isExpress && azCount !== 3) {
       throw new Error(`Express brokers (\`instanceType\` ${show(instanceType)}) need 3 availability zones, but \`vpcSubnets\` selects ${azCount} subnets`);
@@ -753,8 +756,9 @@ export class MskCluster extends MskClusterBase {
         throw new Error(`\`storageAutoScaling.maxVolumeSize\` must be larger than \`volumeSize\` (${props.volumeSize ?? 1000}), got ${maxVolumeSize}`);
       }
     }
+    checkIntegerRange('provisionedThroughput', props.provisionedThroughput, 250, 1000);
+    // The broker size can only be checked when the instance type is known at synth.
     if (props.provisionedThroughput !== undefined && !Token.isUnresolved(props.instanceType)) {
-      checkIntegerRange('provisionedThroughput', props.provisionedThroughput, 250, 1000);
       const size = (props.instanceType ?? 'kafka.m7g.large').split('.')[2] ?? '';
       const multiple = /^(\d+)xlarge$/.exec(size);
       const family = (props.instanceType ?? 'kafka.m7g.large').split('.')[1];

@@ -37,6 +37,12 @@ describe('tokens', () => {
       ['CpuAlarm', 'CpuAlarm2', 'CpuAlarm3', 'DiskUsedAlarm', 'DiskUsedAlarm2', 'DiskUsedAlarm3', 'OfflinePartitionsAlarm', 'UnderReplicatedPartitionsAlarm', 'UnderReplicatedPartitionsAlarm2', 'UnderReplicatedPartitionsAlarm3'].sort());
     expect(literalAlarms).toBeGreaterThanOrEqual(4);
     Template.fromStack(stack2).hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: { Ref: 'Brokers' }, BrokerNodeGroupInfo: { InstanceType: { Ref: 'InstanceType' } } });
+    // What can still be checked is: the throughput range does not depend on the instance type.
+    const stack3 = new Stack(testApp(), 'S3');
+    const network3 = new PrivateSubnetWithNat(stack3, 'Net', { flowLogs: false });
+    expect(() => new MskCluster(stack3, 'Cluster', {
+      vpc: network3.vpc, vpcSubnets: network3.privateSubnetSelection, instanceType: stringParam(stack3, 'InstanceType'), provisionedThroughput: 2000,
+    })).toThrow('`provisionedThroughput` must be a whole number between 250 and 1000, got 2000');
   });
 
   test('MskTopic: a token setting value is written through (base64 of the resolved JSON at deploy time)', () => {
