@@ -1,16 +1,19 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CapturedTable, ChangeEventFormat, ChangeTable, IChangeEventSource } from './change-events';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
 import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
+import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
@@ -445,8 +448,20 @@ export interface ClickHouseSinkConnectorProps {
   readonly autoEvolve?: boolean;
 
   /**
-   * Read Debezium change envelopes directly (`debeziumCDCEnabled`); tables must be
-   * `ReplacingMergeTree(_version, is_deleted)`.
+   * Apply the change rows of a CDC source (e.g. a `DebeziumMySqlSourceConnector` with `ChangeEventFormat.ROW`): the
+   * sink adds each record's Kafka offset as `_version` (Kafka Connect's `InsertField`; one key's changes share a
+   * partition, so its offsets grow with every change), reads ISO-8601 timestamps (`date_time_input_format`), and
+   * reads the source's data topics unless `topics` or `topicsRegex` is given. Create the tables with
+   * {@link ClickHouseSinkConnector.createTableStatement}.
+   * @default - records are written as they are
+   */
+  readonly changeEvents?: IChangeEventSource;
+
+  /**
+   * Read Debezium change envelopes in the sink itself (`debeziumCDCEnabled`, sink 1.4.0 and later). The sink only
+   * unwraps records whose value schema is Debezium's `Envelope`, so it needs a value format with schemas (not
+   * `SinkValueFormat.jsonSchemaless()`) and a source that emits envelopes; tables must be
+   * `ReplacingMergeTree(_version, is_deleted)`. For schemaless JSON use `changeEvents` instead.
    * @default false
    */
   readonly debeziumCdcEnabled?: boolean;
@@ -576,9 +591,21 @@ export class ClickHouseSinkConnector extends Construct {
   /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
   public readonly permissions: ConnectorPermissions;
 
+  /** The CDC source whose change rows the sink applies, if any. */
+  public readonly changeEvents?: IChangeEventSource;
+
+  private readonly database: string;
+  private readonly topicToTableMap: { [topic: string]: string };
+  private readonly topicMatches: (topic: string) => boolean;
+
   constructor(scope: Construct, id: string, props: ClickHouseSinkConnectorProps) {
     super(scope, id);
     this.endpoint = props.endpoint;
+    this.changeEvents = props.changeEvents;
+    this.database = props.database ?? 'default';
+    this.topicToTableMap = props.topicToTableMap ?? {};
+    props = withChangeEventTopics(props);
+    this.topicMatches = props.topics ? (t) => props.topics!.includes(t) : (t) => new RegExp(`^(?:${props.topicsRegex!.regex})$`).test(t);
     const config = this.buildConfiguration(props);
     this.connectorConfiguration = config;
 
@@ -639,15 +666,34 @@ export class ClickHouseSinkConnector extends Construct {
     }
   }
 
+  /**
+   * The `CREATE TABLE` of the ClickHouse table that a captured MySQL table's change rows land in (the sink's
+   * `database`; the table is named like the topic, `<prefix>.<database>.<table>`, unless `topicToTableMap` maps it):
+   * a `ReplacingMergeTree(_version, is_deleted)` ordered by the primary key, with a column for every source column in
+   * the type Debezium's values fit, and the change columns. Needs `changeEvents`.
+   *
+   * @example
+   * sink.createTableStatement({ database: 'shop', table: 'orders', primaryKey: ['id'], columns: [
+   *   { name: 'id', type: 'BIGINT UNSIGNED' }, { name: 'amount', type: 'DECIMAL(12,2)' },
+   * ] });
+   */
+  public createTableStatement(captured: CapturedTable): string {
+    const source = this.changeEvents;
+    if (!source) {
+      throw new Error('`createTableStatement` needs `changeEvents`: without it the sink writes records as they are, not change rows');
+    }
+    if (source.capturedDatabases && !source.capturedDatabases.includes(captured.database)) {
+      throw new Error(`\`database\` ${show(captured.database)} is not captured by the source (databaseIncludeList: ${source.capturedDatabases.map(show).join(', ')})`);
+    }
+    const topic = `${source.topicPrefix}.${captured.database}.${captured.table}`;
+    if (!this.topicMatches(topic)) {
+      throw new Error(`the topic of ${show(`${captured.database}.${captured.table}`)}, ${show(topic)}, is not among the sink's \`topics\`/\`topicsRegex\`: its rows would never arrive`);
+    }
+    return ChangeTable.createStatement(captured, { database: this.database, table: this.topicToTableMap[topic] ?? topic });
+  }
+
   private releasePlugin(release: ClickHouseSinkRelease): IConnectorPlugin {
-    const m = VERSION.exec(release.version);
-    if (!m) {
-      throw new Error(`\`release.version\` must be a release number such as '1.3.5', got ${show(release.version)}`);
-    }
-    const [major, minor] = [Number(m[1]), Number(m[2])];
-    if (major < 1 || (major === 1 && minor < 1)) {
-      throw new Error(`\`release.version\` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got ${show(release.version)}`);
-    }
+    checkReleaseVersion(release.version);
     return new ConnectorPlugin(this, 'Plugin', {
       description: `ClickHouse Kafka Connect sink ${release.version} with the MSK config provider`,
       source: PluginSource.fromUrl({
@@ -738,9 +784,10 @@ export class ClickHouseSinkConnector extends Construct {
       ...(props.valueFormat ?? SinkValueFormat.jsonSchemaless()).properties,
       'errors.tolerance': tolerance,
     };
+    const settings = changeEventSettings(props);
     const optional: Array<[string, string | undefined]> = [
       ['topic2TableMap', props.topicToTableMap && Object.entries(props.topicToTableMap).map(([t, table]) => `${t}=${table}`).join(',')],
-      ['clickhouseSettings', props.clickhouseSettings && Object.entries(props.clickhouseSettings).map(([k, v]) => `${k}=${v}`).join(',')],
+      ['clickhouseSettings', settings && Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(',')],
       ['jdbcConnectionProperties', props.jdbcConnectionProperties],
       ['client_version', props.clientVersion],
       ['errors.retry.timeout', props.errorsRetryTimeoutMs?.toString()],
@@ -771,9 +818,10 @@ export class ClickHouseSinkConnector extends Construct {
         config[key] = value;
       }
     }
-    if (props.transforms && props.transforms.length > 0) {
-      config.transforms = props.transforms.map((t) => t.name).join(',');
-      for (const t of props.transforms) {
+    const transforms = [...props.transforms ?? [], ...changeEventTransforms(props)];
+    if (transforms.length > 0) {
+      config.transforms = transforms.map((t) => t.name).join(',');
+      for (const t of transforms) {
         if (!/^[a-zA-Z0-9_-]+$/.test(t.name)) {
           throw new Error(`\`transforms\` names must be letters, digits, '_' and '-', got ${show(t.name)}`);
         }
@@ -783,13 +831,128 @@ export class ClickHouseSinkConnector extends Construct {
         }
       }
     }
+    const written: WrittenKey[] = Object.keys(config).map((key) => ({ key, prop: SINK_PROPS[key] ?? key }));
     for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
       if (key in config) {
         throw new Error(`\`additionalProperties\` cannot set ${show(key)}: a typed prop of ClickHouseSinkConnector sets it`);
       }
       config[key] = value;
+      written.push({ key, prop: 'additionalProperties', passThrough: true });
     }
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
+    if (props.release) {
+      checkReleaseVersion(props.release.version);
+      // A release newer than the newest this library knows: the typed props are checked against the newest known
+      // one, and keys passed through are taken on trust (that is what additionalProperties is for).
+      const { release, exact } = knownRelease(CLICKHOUSE_SINK_KEYS, 'release.version', props.release.version);
+      if (!exact) {
+        Annotations.of(this).addWarningV2('msk-clickhouse-pipeline:sinkReleaseUnknown',
+          `ClickHouse sink ${props.release.version} is newer than the newest release this library knows the properties of (${release}): the typed props are checked against ${release}, \`additionalProperties\` keys are not checked`);
+      }
+      checkReleaseAccepts(CLICKHOUSE_SINK_KEYS, SINK_FRAMEWORK, release, exact ? written : written.filter((w) => !w.passThrough));
+    }
     return config;
   }
+}
+
+/** A release number, 1.1.0 or later. */
+function checkReleaseVersion(version: string): void {
+  const m = VERSION.exec(version);
+  if (!m) {
+    throw new Error(`\`release.version\` must be a release number such as '1.3.5', got ${show(version)}`);
+  }
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  if (major < 1 || (major === 1 && minor < 1)) {
+    throw new Error(`\`release.version\` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got ${show(version)}`);
+  }
+}
+
+/** The props that produce each sink key, for messages. */
+const SINK_PROPS: { [key: string]: string } = {
+  'topic2TableMap': 'topicToTableMap',
+  'clickhouseSettings': 'clickhouseSettings',
+  'client_version': 'clientVersion',
+  'retryCount': 'retryCount',
+  'timeoutSeconds': 'timeoutSeconds',
+  'tableRefreshInterval': 'tableRefreshIntervalSeconds',
+  'clickhouseClientInsertTimeoutMs': 'clickhouseClientInsertTimeoutMs',
+  'bufferCount': 'bufferCount',
+  'bufferFlushTime': 'bufferFlushTimeMs',
+  'ignorePartitionsWhenBatching': 'ignorePartitionsWhenBatching',
+  'zkPath': 'keeperMapPath',
+  'zkDatabase': 'keeperMapTable',
+  'keeperOnCluster': 'keeperOnCluster',
+  'enableDbTopicSplit': 'dbTopicSplitChar',
+  'dbTopicSplitChar': 'dbTopicSplitChar',
+  'dateTimeFormats': 'dateTimeFormats',
+  'auto.evolve': 'autoEvolve',
+  'debeziumCDCEnabled': 'debeziumCdcEnabled',
+  'exactlyOnce': 'exactlyOnce',
+  'hostname': 'endpoint',
+  'port': 'endpoint',
+  'ssl': 'endpoint',
+  'database': 'database',
+  'username': 'credentials',
+  'password': 'credentials',
+  'jdbcConnectionProperties': 'jdbcConnectionProperties',
+};
+
+/** The name of the transform that adds the row version. */
+const VERSION_TRANSFORM = 'changeVersion';
+
+/** With `changeEvents` and no topics of the user's, the source's data topics (of its captured databases). */
+function withChangeEventTopics(props: ClickHouseSinkConnectorProps): ClickHouseSinkConnectorProps {
+  const source = props.changeEvents;
+  if (!source || props.topics || props.topicsRegex) {
+    return props;
+  }
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const dbs = source.capturedDatabases;
+  const regex = dbs && dbs.length > 0
+    ? `${escape(source.topicPrefix)}\\.${dbs.length === 1 ? escape(dbs[0]) : `(?:${dbs.map(escape).join('|')})`}\\..+`
+    : `${escape(source.topicPrefix)}\\..+\\..+`;
+  const permissionPattern = dbs && dbs.length === 1 ? `${source.topicPrefix}.${dbs[0]}.*` : `${source.topicPrefix}.*`;
+  return { ...props, topicsRegex: { regex, permissionPattern } };
+}
+
+/** Checks `changeEvents` and `debeziumCdcEnabled` against the rest of the sink, and returns the ClickHouse settings. */
+function changeEventSettings(props: ClickHouseSinkConnectorProps): { [key: string]: string } | undefined {
+  const source = props.changeEvents;
+  const format = props.valueFormat ?? SinkValueFormat.jsonSchemaless();
+  if (props.debeziumCdcEnabled) {
+    if (source) {
+      throw new Error('`debeziumCdcEnabled` unwraps Debezium envelopes in the sink, `changeEvents` applies change rows: give one of them, got both');
+    }
+    const converter = format.properties['value.converter'];
+    if (converter === 'org.apache.kafka.connect.storage.StringConverter' || format.properties['value.converter.schemas.enable'] === 'false') {
+      throw new Error(`\`debeziumCdcEnabled\` acts only on records whose value schema is Debezium's Envelope, so \`valueFormat\` needs schemas, got ${show(converter)}${format.properties['value.converter.schemas.enable'] === 'false' ? ' with schemas.enable=false' : ''}; with schemaless JSON use \`changeEvents\` and ChangeEventFormat.ROW`);
+    }
+  }
+  if (!source) {
+    return props.clickhouseSettings;
+  }
+  if (source.changeEventFormat !== ChangeEventFormat.ROW) {
+    throw new Error(`\`changeEvents\` must emit ChangeEventFormat.ROW (the sink writes each record's fields into columns of the same name), got ${show(source.changeEventFormat)}: set \`changeEventFormat: ChangeEventFormat.ROW\` on the source`);
+  }
+  if (format.properties['value.converter'] !== 'org.apache.kafka.connect.json.JsonConverter') {
+    throw new Error(`\`changeEvents\` needs the source's JSON records (\`valueFormat\` SinkValueFormat.jsonSchemaless()), got ${show(format.properties['value.converter'])}`);
+  }
+  const wanted = 'best_effort';
+  const given = props.clickhouseSettings?.date_time_input_format;
+  if (given !== undefined && given !== wanted) {
+    throw new Error(`\`clickhouseSettings\` date_time_input_format must be '${wanted}' with \`changeEvents\` (Debezium writes TIMESTAMP columns as ISO-8601 strings), got ${show(given)}`);
+  }
+  if (props.transforms?.some((t) => t.name === VERSION_TRANSFORM)) {
+    throw new Error(`\`transforms\` cannot use the name ${show(VERSION_TRANSFORM)} with \`changeEvents\`: the sink's row-version transform has it`);
+  }
+  return { ...props.clickhouseSettings, date_time_input_format: wanted };
+}
+
+/** With `changeEvents`, the transform that adds each record's Kafka offset as the row version (last, after the user's). */
+function changeEventTransforms(props: ClickHouseSinkConnectorProps): SinkTransform[] {
+  return props.changeEvents ? [{
+    name: VERSION_TRANSFORM,
+    type: 'org.apache.kafka.connect.transforms.InsertField$Value',
+    properties: { 'offset.field': ChangeTable.VERSION_COLUMN },
+  }] : [];
 }

@@ -4,12 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import type { IMySqlCdcSource } from './aurora-mysql-cdc-source';
+import { ChangeEventFormat, IChangeEventSource } from './change-events';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
 import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
+import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { checkIntegerRange, checkNotEmpty, checkTopicName, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
@@ -40,6 +43,16 @@ export class DebeziumVersion {
     /** The Java version it needs. */
     public readonly javaVersion: number,
   ) {}
+
+  /** The release number without its qualifier (`2.7.4`). */
+  public get number(): string {
+    return this.version.replace(/\.(Final|CR\d+|Beta\d+|Alpha\d+)$/, '');
+  }
+
+  /** Whether this release is `other` or later (`'2.5.0'`). */
+  public isAtLeast(other: string): boolean {
+    return compareVersions(this.number, other) >= 0;
+  }
 
   /** The plugin archive of this release on Maven Central. */
   public get pluginUrl(): string {
@@ -136,6 +149,14 @@ export interface DebeziumMySqlSourceConnectorProps {
    * @default MySqlSslMode.REQUIRED
    */
   readonly sslMode?: MySqlSslMode;
+
+  /**
+   * The shape of the change events on the data topics. `ROW` (Debezium's `ExtractNewRecordState`, deletes rewritten as
+   * rows with `__deleted`, plus `__op` and `__source_ts_ms`, decimals as strings) is what
+   * `ClickHouseSinkConnector`'s `changeEvents` applies to `ReplacingMergeTree` tables.
+   * @default ChangeEventFormat.ROW
+   */
+  readonly changeEventFormat?: ChangeEventFormat;
 
   /**
    * Publish schema changes to the `<prefix>` topic.
@@ -239,7 +260,7 @@ const IAM_CLIENT: { [key: string]: string } = {
  *   release: { sha256: '<sha256>', configProvider: { url: '<jar url>', sha256: '<sha256>' } },
  * });
  */
-export class DebeziumMySqlSourceConnector extends Construct {
+export class DebeziumMySqlSourceConnector extends Construct implements IChangeEventSource {
   /** The connector. */
   public readonly connector: MskConnector;
   /** The worker configuration (Secrets Manager config provider). */
@@ -252,6 +273,10 @@ export class DebeziumMySqlSourceConnector extends Construct {
   public readonly schemaHistoryTopic: string;
   /** The topic prefix. */
   public readonly topicPrefix: string;
+  /** The shape of the change events on the data topics. */
+  public readonly changeEventFormat: ChangeEventFormat;
+  /** The databases captured (`databaseIncludeList`), when named. */
+  public readonly capturedDatabases?: string[];
   /** The topic that keeps the connector's offsets across replacements. */
   public readonly offsetStorageTopic: string;
   /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
@@ -262,6 +287,8 @@ export class DebeziumMySqlSourceConnector extends Construct {
     const version = props.debeziumVersion ?? DebeziumVersion.V2_7;
     const v1 = version.major < 2;
     this.topicPrefix = props.topicPrefix;
+    this.changeEventFormat = props.changeEventFormat ?? ChangeEventFormat.ROW;
+    this.capturedDatabases = props.databaseIncludeList;
     if (!/^[a-zA-Z0-9_-][a-zA-Z0-9._-]{0,199}$/.test(props.topicPrefix)) {
       throw new Error(`\`topicPrefix\` must be letters, digits, '.', '_' and '-' (not starting with '.'), got ${show(props.topicPrefix)}`);
     }
@@ -324,12 +351,21 @@ export class DebeziumMySqlSourceConnector extends Construct {
     if (props.tableIncludeList) {
       config['table.include.list'] = props.tableIncludeList.join(',');
     }
+    if (this.changeEventFormat === ChangeEventFormat.ROW) {
+      Object.assign(config, rowFormat(version));
+    } else if (this.changeEventFormat !== ChangeEventFormat.ENVELOPE) {
+      throw new Error(`\`changeEventFormat\` must be one of ${Object.values(ChangeEventFormat).map(show).join(', ')}, got ${show(this.changeEventFormat)}`);
+    }
+    // The history clients' settings go through Debezium's pass-through prefixes (`<history>.producer.` / `.consumer.`).
+    const written: WrittenKey[] = Object.keys(config).map((key) => ({ key, prop: propOfKey(key), passThrough: /\.(producer|consumer)\./.test(key) }));
     for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
       if (key in config) {
         throw new Error(`\`additionalProperties\` cannot set ${show(key)}: a typed prop of DebeziumMySqlSourceConnector sets it`);
       }
       config[key] = value;
+      written.push({ key, prop: 'additionalProperties', passThrough: true });
     }
+    checkDebeziumKeys(version, written);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
     this.connectorConfiguration = config;
 
@@ -403,6 +439,67 @@ export class DebeziumMySqlSourceConnector extends Construct {
     }
     ids.set(serverId, this.node.path);
   }
+}
+
+/** Debezium's release whose property set stands for `version`: the one of the same release line (`2.7.x` → 2.7.4). */
+function keyRelease(version: DebeziumVersion): string {
+  const line = version.number.split('.').slice(0, 2).join('.');
+  const known = DEBEZIUM_MYSQL_KEYS.releases.find((r) => r.startsWith(`${line}.`));
+  if (!known) {
+    throw new Error(`\`debeziumVersion\` ${show(version.version)} is not of a release line this library knows the properties of (${DEBEZIUM_MYSQL_KEYS.releases.map((r) => r.split('.').slice(0, 2).join('.') + '.x').join(', ')})`);
+  }
+  return known;
+}
+
+/** Every key the connector would write is one the Debezium release accepts, and so is every transform option. */
+function checkDebeziumKeys(version: DebeziumVersion, written: WrittenKey[]): void {
+  const release = keyRelease(version);
+  const options = EXTRACT_NEW_RECORD_STATE_OPTIONS[release];
+  for (const { key, prop } of written) {
+    const m = /^transforms\.unwrap\.(.+)$/.exec(key);
+    if (m && m[1] !== 'type' && !options.includes(m[1])) {
+      throw new Error(`\`${prop}\` (property ${show(key)}) is not an option of ExtractNewRecordState in Debezium ${release}`);
+    }
+  }
+  checkReleaseAccepts(DEBEZIUM_MYSQL_KEYS, SOURCE_FRAMEWORK, release, written);
+}
+
+/** The prop a key the construct writes comes from, for messages. */
+function propOfKey(key: string): string {
+  const props: { [key: string]: string } = {
+    'database.server.name': 'topicPrefix',
+    'topic.prefix': 'topicPrefix',
+    'database.server.id': 'serverId',
+    'database.ssl.mode': 'sslMode',
+    'include.schema.changes': 'includeSchemaChanges',
+    'heartbeat.interval.ms': 'heartbeatIntervalMs',
+    'database.include.list': 'databaseIncludeList',
+    'table.include.list': 'tableIncludeList',
+    'decimal.handling.mode': 'changeEventFormat',
+  };
+  if (key.startsWith('transforms')) {
+    return 'changeEventFormat';
+  }
+  return props[key] ?? (key.includes('history') ? 'schemaHistoryTopic' : key.startsWith('database.') ? 'source' : 'debeziumVersion');
+}
+
+/**
+ * The row format: Debezium's ExtractNewRecordState keeps the row after the change (the row before it for a delete,
+ * marked `__deleted: 'true'`), adds `__op` and `__source_ts_ms`, and drops Debezium's tombstones. Debezium 2.5
+ * replaced `delete.handling.mode` + `drop.tombstones` by `delete.tombstone.handling.mode` (`rewrite` also drops
+ * tombstones). Decimals become strings, so no JSON reader sees Debezium's base64 of the unscaled bytes.
+ */
+function rowFormat(version: DebeziumVersion): { [key: string]: string } {
+  const unwrap = 'transforms.unwrap.';
+  return {
+    'transforms': 'unwrap',
+    [`${unwrap}type`]: 'io.debezium.transforms.ExtractNewRecordState',
+    ...(version.isAtLeast('2.5.0')
+      ? { [`${unwrap}delete.tombstone.handling.mode`]: 'rewrite' }
+      : { [`${unwrap}delete.handling.mode`]: 'rewrite', [`${unwrap}drop.tombstones`]: 'true' }),
+    [`${unwrap}add.fields`]: 'op,source.ts_ms',
+    'decimal.handling.mode': 'string',
+  };
 }
 
 function prefixed(prefix: string, values: { [key: string]: string }): { [key: string]: string } {

@@ -11,5 +11,6 @@ export * from './msk-connector';
 export * from './clickhouse-sink-connector';
 export * from './msk-clickhouse-pipeline-stack';
 export * from './aurora-mysql-cdc-source';
+export * from './change-events';
 export * from './debezium-mysql-source-connector';
 export * from './mysql-cdc-to-clickhouse-stack';

@@ -76,8 +76,8 @@ export interface MySqlCdcToClickHouseStackProps extends StackProps {
 
 /**
  * The change-data-capture example: Aurora MySQL (binlog ready) → Debezium on MSK Connect → MSK → ClickHouse sink.
- * ⚠ The sink does not yet unwrap the Debezium envelopes (`debeziumCDCEnabled` is unknown to the pinned sink 1.3.5 and
- * needs schemaful records): rows arrive as envelopes. See the README's change-data-capture section.
+ * Debezium writes change rows (`ChangeEventFormat.ROW`) and the sink applies them to `ReplacingMergeTree` tables
+ * (`sink.createTableStatement(...)` gives each table's `CREATE TABLE`). See the README's change-data-capture section.
  */
 export class MySqlCdcToClickHouseStack extends Stack {
   /** The network. */
@@ -139,8 +139,8 @@ export class MySqlCdcToClickHouseStack extends Stack {
       credentials: secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
         props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME),
       credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
-      topicsRegex: { regex: `${prefix.replace(/\./g, '\\.')}\\.${database}\\..*`, permissionPattern: `${prefix}.${database}.*` },
-      debeziumCdcEnabled: true,
+      // Change rows of the captured database's tables, versioned by Kafka offset: see `sink.createTableStatement`.
+      changeEvents: this.cdc,
       release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
       alarmTopic: this.alarmTopic,
     });

@@ -1,5 +1,5 @@
 import { SecretValue, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -102,7 +102,9 @@ describe('connector configuration', () => {
   });
 
   test('every typed sink property lands under its sink key', () => {
+    // A release newer than the newest known (1.5.0): typed props are checked against 1.5.0, pass-through keys trusted.
     const { stack } = setup({
+      release: { ...RELEASE, version: '1.6.0' },
       exactlyOnce: false,
       topicToTableMap: { events: 'events_local' },
       clickhouseSettings: { insert_quorum: '2', async_insert: '0' },
@@ -186,6 +188,39 @@ describe('connector configuration', () => {
         { Url: RELEASE.configProvider.url, Sha256: 'b'.repeat(64) },
       ],
     });
+  });
+});
+
+describe('release properties', () => {
+  test('a typed prop the pinned release does not know is refused, naming the release that has it', () => {
+    expect(() => setup({ clickhouseClientInsertTimeoutMs: 120000 })).toThrow(
+      '`clickhouseClientInsertTimeoutMs` is not accepted by ClickHouse sink 1.3.5: it arrived in 1.3.10');
+    expect(() => setup({ bufferCount: 1000 })).toThrow('`bufferCount` is not accepted by ClickHouse sink 1.3.5: it arrived in 1.3.6');
+    expect(() => setup({ debeziumCdcEnabled: true, valueFormat: SinkValueFormat.avro('https://registry.example.com') })).toThrow(
+      "`debeziumCdcEnabled` (property 'debeziumCDCEnabled') is not accepted by ClickHouse sink 1.3.5: it arrived in 1.4.0");
+    expect(config(setup({ bufferCount: 1000, release: { ...RELEASE, version: '1.3.6' } }).stack)).toMatchObject({ bufferCount: '1000' });
+  });
+
+  test('a passed-through key the pinned release does not know is refused', () => {
+    expect(() => setup({ additionalProperties: { newSinkSetting: 'on' } })).toThrow(
+      "`additionalProperties` (property 'newSinkSetting') is not accepted by ClickHouse sink 1.3.5: no release this library knows has it");
+    expect(config(setup({ additionalProperties: { 'errors.log.enable': 'true', 'value.converter.decimal.format': 'NUMERIC' } }).stack))
+      .toMatchObject({ 'errors.log.enable': 'true' });
+  });
+
+  test('a release that does not exist is refused; a newer one is checked against the newest known, with a warning', () => {
+    expect(() => setup({ release: { ...RELEASE, version: '1.3.11' } })).toThrow(
+      "`release.version` '1.3.11' is not a ClickHouse sink release this library knows the properties of (1.1.0,");
+    const { stack } = setup({ release: { ...RELEASE, version: '1.6.0' }, additionalProperties: { newSinkSetting: 'on' } });
+    Annotations.fromStack(stack).hasWarning('/S/Sink', Match.stringLikeRegexp('ClickHouse sink 1.6.0 is newer than the newest release this library knows the properties of \\(1.5.0\\)'));
+  });
+
+  test('debeziumCdcEnabled needs records with schemas and no changeEvents', () => {
+    const v140 = { ...RELEASE, version: '1.4.0' };
+    expect(() => setup({ release: v140, debeziumCdcEnabled: true })).toThrow(
+      "`debeziumCdcEnabled` acts only on records whose value schema is Debezium's Envelope, so `valueFormat` needs schemas, got 'org.apache.kafka.connect.json.JsonConverter' with schemas.enable=false");
+    expect(config(setup({ release: v140, debeziumCdcEnabled: true, valueFormat: SinkValueFormat.avro('https://registry.example.com') }).stack))
+      .toMatchObject({ debeziumCDCEnabled: 'true' });
   });
 });
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  AuroraMySqlCdcSource, ConnectorCapacity, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
+  AuroraMySqlCdcSource, ChangeEventFormat, ConnectorCapacity, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
   KafkaConnectVersion, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
 } from '../lib';
 import { testApp } from './support/compliance';
@@ -72,7 +72,58 @@ describe('DebeziumMySqlSourceConnector', () => {
       'value.converter.schemas.enable': 'false',
       'topic.creation.default.replication.factor': '3',
       'topic.creation.default.partitions': '1',
+      'transforms': 'unwrap',
+      'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+      'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite',
+      'transforms.unwrap.add.fields': 'op,source.ts_ms',
+      'decimal.handling.mode': 'string',
       'config.action.reload': 'none',
+    });
+  });
+
+  describe('change-event format', () => {
+    test('rows by default; Debezium before 2.5 spells delete rewriting delete.handling.mode + drop.tombstones', () => {
+      const v19 = config(setup({ debeziumVersion: DebeziumVersion.V1_9 }).stack);
+      expect(v19).toMatchObject({
+        'transforms': 'unwrap',
+        'transforms.unwrap.delete.handling.mode': 'rewrite',
+        'transforms.unwrap.drop.tombstones': 'true',
+        'transforms.unwrap.add.fields': 'op,source.ts_ms',
+      });
+      expect(v19['transforms.unwrap.delete.tombstone.handling.mode']).toBeUndefined();
+      expect(config(setup({ debeziumVersion: DebeziumVersion.V3_0 }).stack)).toMatchObject({ 'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite' });
+    });
+
+    test('envelopes on request: no transform, decimals as Debezium writes them', () => {
+      const { stack, cdc } = setup({ changeEventFormat: ChangeEventFormat.ENVELOPE });
+      const c = config(stack);
+      expect(Object.keys(c).filter((k) => k.startsWith('transforms') || k === 'decimal.handling.mode')).toEqual([]);
+      expect(cdc.changeEventFormat).toBe(ChangeEventFormat.ENVELOPE);
+    });
+  });
+
+  describe('release properties', () => {
+    test('a key no Debezium release has is refused, naming the release', () => {
+      expect(() => setup({ additionalProperties: { 'snapshot.modee': 'initial' } })).toThrow(
+        "`additionalProperties` (property 'snapshot.modee') is not accepted by Debezium MySQL 2.7.4: no release this library knows has it");
+    });
+
+    test('a 1.x key under 2.x is refused although the JDBC pass-through prefix would take it', () => {
+      expect(() => setup({ additionalProperties: { 'database.history.skip.unparseable.ddl': 'true' } })).toThrow(
+        "`additionalProperties` (property 'database.history.skip.unparseable.ddl') is not accepted by Debezium MySQL 2.7.4: it was removed in 2.7.4");
+    });
+
+    test('a 3.0 key under 2.7 is refused; pass-through prefixes are accepted', () => {
+      expect(() => setup({ additionalProperties: { 'advanced.metrics.enable': 'true' } })).toThrow(
+        "`additionalProperties` (property 'advanced.metrics.enable') is not accepted by Debezium MySQL 2.7.4: it arrived in 3.0.8");
+      expect(config(setup({ additionalProperties: { 'driver.connectTimeout': '5000', 'snapshot.mode': 'when_needed' } }).stack))
+        .toMatchObject({ 'driver.connectTimeout': '5000', 'snapshot.mode': 'when_needed' });
+    });
+
+    test('a release line without a known property set is refused', () => {
+      expect(() => setup({ debeziumVersion: DebeziumVersion.of('2.6.2.Final') })).toThrow(
+        "`debeziumVersion` '2.6.2.Final' is not of a release line this library knows the properties of (1.9.x, 2.7.x, 3.0.x)");
+      expect(config(setup({ debeziumVersion: DebeziumVersion.of('2.7.3.Final') }).stack)).toMatchObject({ 'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite' });
     });
   });
 
