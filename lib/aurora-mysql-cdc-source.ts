@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
+import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { roleWithManagedPolicy } from './private/roles';
@@ -140,9 +141,21 @@ export interface AuroraMySqlCdcSourceProps {
 
 /**
  * An Aurora MySQL cluster prepared for change-data capture with Debezium, as code: binlog on in ROW format with full
- * row images, TLS required, binlog retention and a least-privilege Debezium user set at deploy time (through the RDS
- * Data API; no password in the template), storage and secrets encrypted with a customer-managed key, deletion
- * protection, IAM authentication, all logs exported, backups kept 14 days, enhanced monitoring.
+ * row images, TLS required, binlog retention and a least-privilege Debezium user set at deploy time, storage and
+ * secrets encrypted with a customer-managed key, deletion protection, IAM authentication, all logs exported, backups
+ * kept 14 days, enhanced monitoring.
+ *
+ * The deploy-time setup runs in a Lambda function inside the VPC (the cluster's subnets), the only reader of the master
+ * secret: it connects to the writer over TLS, verifying the server certificate against the `rds-ca-rsa2048-g1` roots
+ * it ships (the instances use that CA) and the endpoint's host name. Its security group reaches the cluster on the DB
+ * port and HTTPS (Secrets Manager, CloudFormation's response URL) through the NAT gateway, nothing else; no RDS Data
+ * API endpoint is enabled. No password appears in the template or the logs.
+ *
+ * The Debezium connector (`DebeziumMySqlSourceConnector`) encrypts its connection (`database.ssl.mode=required`) but
+ * does not verify the server certificate: MSK Connect workers have no RDS CA truststore. A party able to redirect the
+ * connector's traffic inside the VPC could impersonate the database and learn the Debezium password (which reads the
+ * captured databases and the binlog). The connector's security group reaches only the cluster's security group on the
+ * DB port, and the VPC resolves the endpoint name; see the README's CDC section.
  *
  * Backtrack stays off: a backtracked cluster rewinds its data without writing binlog events, so Debezium would miss
  * the change and the sink would drift from the source.
@@ -280,7 +293,6 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       storageEncryptionKey: this.key,
       deletionProtection: true,
       iamAuthentication: true,
-      enableDataApi: true,
       cloudwatchLogsExports: logExports,
       backup: { retention: Duration.days(backupDays), preferredWindow: '03:00-04:00' },
       monitoringInterval: Duration.seconds(60),
@@ -317,23 +329,47 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
       }
     }
-    this.addSetup(binlogHours, removalPolicy, captured);
+    this.addSetup(props.vpc, subnets, binlogHours, removalPolicy, captured);
     this.acknowledgeFindings();
   }
 
-  /** Binlog retention and the Debezium user, at deploy time through the Data API. */
-  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[]): void {
+  /**
+   * Binlog retention and the Debezium user, at deploy time, by a handler inside the VPC that connects to the writer
+   * over verified TLS. It is the only reader of the master secret; its security group reaches the cluster on the DB
+   * port and, through the NAT gateway, HTTPS (Secrets Manager, and the pre-signed S3 URL CloudFormation takes the
+   * response on), nothing else.
+   */
+  private addSetup(
+    vpc: ec2.IVpc, subnets: ec2.SelectedSubnets, binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[],
+  ): void {
     const adminSecret = this.cluster.secret!;
-    const { fn: handler } = createDeployTimeHandler(this, {
+    const securityGroup = new ec2.SecurityGroup(this, 'SetupSecurityGroup', {
+      vpc,
+      description: 'CDC source setup handler: the cluster on its port, HTTPS to Secrets Manager and CloudFormation',
+      allowAllOutbound: false,
+    });
+    const setupConnections = new ec2.Connections({ securityGroups: [securityGroup] });
+    setupConnections.allowTo(this.cluster, ec2.Port.tcp(this.port), 'CDC setup handler to the writer (TLS, verified), during deployments');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
+      'HTTPS through the NAT gateway: Secrets Manager API and the CloudFormation response URL (S3)');
+    this.node.addValidation({
+      validate: () => [
+        ...checkSecurityGroupPath(`the setup handler of ${show(this.node.path)}`, [securityGroup], {
+          name: 'the cluster', port: this.port, securityGroups: this.cluster.connections.securityGroups,
+        }),
+        ...checkNatEgress(`the setup handler of ${show(this.node.path)}`, subnets.subnets, 'Secrets Manager and the CloudFormation response URL on TCP 443'),
+      ],
+    });
+
+    const { fn: handler, policy } = createDeployTimeHandler(this, {
       prefix: 'Setup',
       functionId: 'SetupHandler',
       handlerAsset: 'cdc-setup',
-      description: 'Sets binlog retention and the Debezium user of a CDC source (RDS Data API)',
-      roleDescription: 'Sets binlog retention and the Debezium user of the CDC source through the RDS Data API',
-      policyDescription: 'Data API on the CDC source cluster, its two secrets and key, and the setup log group',
+      description: 'Sets binlog retention and the Debezium user of a CDC source (in the VPC, verified TLS)',
+      roleDescription: 'Sets binlog retention and the Debezium user of the CDC source: reads its two secrets, connects from the VPC',
+      policyDescription: 'The CDC source\'s two secrets and their key, network interfaces in the setup subnets, and the setup log group',
       removalPolicy,
       statements: [
-        new iam.PolicyStatement({ actions: ['rds-data:ExecuteStatement'], resources: [this.cluster.clusterArn] }),
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [adminSecret.secretArn, this.cdcCredentials.secretArn] }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -342,11 +378,21 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         }),
       ],
       timeout: SETUP_TIMEOUT,
+      vpc: { vpc, subnets, securityGroup },
       reasons: {
-        outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
         invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
       },
     });
+    acknowledgeWildcardResources(policy, [
+      {
+        matches: (r) => /:network-interface\/\*$/.test(r),
+        reason: 'Lambda names the network interfaces it creates for the function in the VPC; creation is limited to the setup subnets and security group by the same statement.',
+      },
+      {
+        matches: (r) => r === '*',
+        reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource types (Service Authorization Reference); Lambda calls them to attach the function to the VPC.',
+      },
+    ]);
     const setup = new CustomResource(this, 'Setup', {
       serviceToken: handler.functionArn,
       resourceType: 'Custom::MySqlCdcSetup',
@@ -354,14 +400,17 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       serviceTimeout: SETUP_TIMEOUT.plus(Duration.minutes(1)),
       properties: {
         ClusterArn: this.cluster.clusterArn,
+        Hostname: this.cluster.clusterEndpoint.hostname,
+        Port: String(this.port),
         AdminSecretArn: adminSecret.secretArn,
         CdcSecretArn: this.cdcCredentials.secretArn,
         BinlogRetentionHours: String(binlogHours),
         ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });
-    // The Data API needs a running writer, and the user must exist before any connector starts.
-    setup.node.addDependency(this.cluster);
+    // The handler needs a running writer and its network path to it (the ingress rule lives under the cluster, the
+    // egress rule under the handler's group), and the user must exist before any connector starts.
+    setup.node.addDependency(this.cluster, securityGroup);
   }
 
   private acknowledgeFindings(): void {

@@ -31,14 +31,13 @@ describe('AuroraMySqlCdcSource', () => {
     quiet.hasResourceProperties('AWS::RDS::DBCluster', { EnableCloudwatchLogsExports: ['audit', 'error', 'slowquery'] });
   });
 
-  test('the cluster: CMK storage encryption, deletion protection, IAM auth, Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
+  test('the cluster: CMK storage encryption, deletion protection, IAM auth, no Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
     template.hasResource('AWS::RDS::DBCluster', {
       Properties: {
         StorageEncrypted: true,
         KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceKey'), 'Arn'] },
         DeletionProtection: true,
         EnableIAMDatabaseAuthentication: true,
-        EnableHttpEndpoint: true,
         EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
         BackupRetentionPeriod: 14,
         Port: 3307,
@@ -49,6 +48,7 @@ describe('AuroraMySqlCdcSource', () => {
     });
     const cluster = Object.values(template.findResources('AWS::RDS::DBCluster'))[0];
     expect(cluster.Properties.BacktrackWindow).toBeUndefined();
+    expect(cluster.Properties.EnableHttpEndpoint).toBeUndefined();
   });
 
   test('instances are private, monitored every minute, patched, with encrypted Performance Insights', () => {
@@ -78,15 +78,62 @@ describe('AuroraMySqlCdcSource', () => {
     expect(source.cdcCredentialsKey).toBe(source.key);
   });
 
-  test('binlog retention and the Debezium user are set at deploy time through the Data API, after the cluster', () => {
+  test('binlog retention and the Debezium user are set at deploy time, by a handler in the VPC connecting to the writer, after the cluster and its network path', () => {
     template.hasResource('Custom::MySqlCdcSetup', {
-      Properties: { BinlogRetentionHours: '72', ClusterArn: Match.anyValue(), CdcSecretArn: { Ref: Match.stringLikeRegexp('SourceCdcCredentials') } },
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('SourceCluster')]),
+      Properties: {
+        BinlogRetentionHours: '72',
+        ClusterArn: Match.anyValue(),
+        Hostname: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceCluster'), 'Endpoint.Address'] },
+        Port: '3307',
+        AdminSecretArn: { Ref: Match.stringLikeRegexp('SourceClusterSecretAttachment') },
+        CdcSecretArn: { Ref: Match.stringLikeRegexp('SourceCdcCredentials') },
+      },
+      DependsOn: Match.arrayWith([
+        Match.stringLikeRegexp('SourceCluster'),
+        Match.stringLikeRegexp('SourceClusterSecurityGroupfromSSourceSetupSecurityGroup'),
+        Match.stringLikeRegexp('SourceSetupSecurityGrouptoSSourceClusterSecurityGroup'),
+      ]),
     });
-    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('Data API') } }))[0];
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('two secrets') } }))[0];
     expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual([
-      'rds-data:ExecuteStatement', 'secretsmanager:GetSecretValue', 'kms:Decrypt', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'secretsmanager:GetSecretValue', 'kms:Decrypt', 'ec2:CreateNetworkInterface',
+      ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['logs:CreateLogStream', 'logs:PutLogEvents'],
     ]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/rds-data|AWSLambdaVPCAccessExecutionRole/);
+  });
+
+  test('the setup handler runs in the private subnets with its own security group: in to nothing, out to the cluster port and HTTPS only', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', VpcConfig: Match.anyValue() } }));
+    expect(fn).toHaveLength(1);
+    expect(fn[0].Properties.VpcConfig.SubnetIds).toEqual([1, 2, 3].map((i) => ({ Ref: expect.stringMatching(new RegExp(`^NetVpcPrivateSubnet${i}Subnet`)) })));
+    const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('setup handler') } });
+    const [sgId, group] = Object.entries(sg)[0];
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 3307,
+      ToPort: 3307,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceClusterSecurityGroup'), 'GroupId'] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceClusterSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 3307,
+      ToPort: 3307,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+    });
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).filter((r) => JSON.stringify(r.Properties.GroupId).includes(sgId));
+    expect(egress).toHaveLength(1);
+  });
+
+  test('only the setup handler\'s role may read the master secret', () => {
+    const readers = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('SourceClusterSecretAttachment'));
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^SourceSetupPolicy/)]);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('the connection port is the cluster port', () => {
