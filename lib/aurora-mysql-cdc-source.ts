@@ -9,6 +9,7 @@ import { acknowledge, GUARD } from './private/acknowledge';
 import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
+import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
 import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -205,6 +206,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // A token is checked at deploy time by the setup handler.
     if (!Token.isUnresolved(username) && !/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
       throw new Error(`\`cdcUsername\` must be 1-32 letters, digits or underscores starting with a letter, got ${show(username)}`);
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && !RDS_CA_RSA2048_G1_REGIONS.includes(region)) {
+      throw new Error(`the stack's region must be one whose RDS CA root the setup handler ships (${RDS_CA_RSA2048_G1_REGIONS.join(', ')}), got ${show(region)}: it could not verify the cluster's certificate`);
     }
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     if (subnets.hasPublic) {
