@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, PrivateSubnetWithNat } from '../lib';
-import { testApp } from './support/compliance';
+import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 function setup(props: Partial<AuroraMySqlCdcSourceProps> = {}) {
   const stack = new Stack(testApp(), 'S');
@@ -158,6 +158,51 @@ describe('AuroraMySqlCdcSource', () => {
     const secrets = (t: Template) => Object.values(t.findResources('AWS::SecretsManager::Secret')).map((s) => s.DeletionPolicy);
     expect(secrets(template)).toEqual(['Retain', 'Retain']);
     expect(secrets(setup({ removalPolicy: RemovalPolicy.DESTROY }).template)).toEqual(['Delete', 'Delete']);
+  });
+
+  describe('rotation', () => {
+    test('by default neither secret rotates, and each says why where the reviewer reads it', () => {
+      template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+      template.resourceCountIs('AWS::Serverless::Application', 0);
+      const reasons = Object.values(template.findResources('AWS::SecretsManager::Secret'))
+        .map((r) => r.Metadata.acknowledged_rules.find((a: any) => a.id === 'AwsSolutions-SMG4').reason);
+      expect(reasons).toEqual([
+        expect.stringContaining("The master password's only reader is the deploy-time setup handler"),
+        expect.stringContaining('rotate it by hand with a connector restart, as the README describes'),
+      ]);
+    });
+
+    describe('masterPasswordRotation', () => {
+      const rotating = setup({ masterPasswordRotation: Duration.days(30) });
+      const t = rotating.template;
+
+      test('rotates the master secret with the hosted MySQL single-user rotation in the private subnets; the Debezium secret still does not rotate', () => {
+        t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+          SecretId: { Ref: Match.stringLikeRegexp('SourceClusterSecretAttachment') },
+          RotationRules: { ScheduleExpression: 'rate(30 days)' },
+        });
+        t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+        const app = Object.values(t.findResources('AWS::Serverless::Application'))[0];
+        expect(JSON.stringify(app.Properties.Parameters.vpcSubnetIds)).toMatch(/NetVpcPrivateSubnet1.*NetVpcPrivateSubnet2.*NetVpcPrivateSubnet3/);
+        expect(app.Properties.Parameters.kmsKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SourceKey/), 'Arn'] });
+        const cdc = Object.entries(t.findResources('AWS::SecretsManager::Secret')).find(([id]) => id.includes('CdcCredentials'))![1];
+        expect(cdc.Metadata.acknowledged_rules.map((a: any) => a.id)).toContain('AwsSolutions-SMG4');
+      });
+
+      test('the rotation function\'s security group reaches the cluster on its literal port and HTTPS, nothing else', () => {
+        const [sgId, sg] = Object.entries(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Master password rotation') } }))[0];
+        expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+        t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] }, FromPort: 3307, ToPort: 3307 });
+        t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] }, FromPort: 3307, ToPort: 3307 });
+      });
+
+      test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+        // The test network has no flow logs (`flowLogs: false`); those findings belong to it, not to the source.
+        const notFlowLogs = (f: string) => !/VPC7|VPCFlowLogsEnabled|vpc_flow_logs_enabled/.test(f);
+        expect(describeFindings(nagFindings(rotating.stack)).filter(notFlowLogs)).toEqual([]);
+        expect(describeFindings(validatorFindings(rotating.stack)).filter(notFlowLogs)).toEqual([]);
+      });
+    });
   });
 
   describe('bad input', () => {
