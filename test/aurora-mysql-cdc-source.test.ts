@@ -216,9 +216,9 @@ describe('AuroraMySqlCdcSource', () => {
       expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');
     });
     test('fails in a region whose RDS CA root the setup handler does not ship', () => {
-      const stack = new Stack(testApp(), 'Far', { env: { region: 'il-central-1', account: '111122223333' } });
-      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
-      expect(() => new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection }))
+      const farStack = new Stack(testApp(), 'Far', { env: { region: 'il-central-1', account: '111122223333' } });
+      const network = new PrivateSubnetWithNat(farStack, 'Net', { flowLogs: false });
+      expect(() => new AuroraMySqlCdcSource(farStack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection }))
         .toThrow(/^the stack's region must be one whose RDS CA root the setup handler ships \(af-south-1, .*us-west-2\), got 'il-central-1'/);
     });
     test('fails on an invalid CDC user name', () => {
