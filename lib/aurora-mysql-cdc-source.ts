@@ -6,8 +6,10 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
+import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
+import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
 import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -126,6 +128,17 @@ export interface AuroraMySqlCdcSourceProps {
   readonly generalLog?: boolean;
 
   /**
+   * Rotate the master password on this schedule, with Secrets Manager's hosted single-user rotation for MySQL (a
+   * Serverless Application Repository application: a Lambda function in `vpcSubnets` with its own security group,
+   * which reaches the cluster port and, through the NAT gateway, HTTPS to Secrets Manager). The rotation function is
+   * then a second, standing reader of the master secret with a network path to the cluster, and its code and role live
+   * in a nested stack that no rule pack of this library inspects.
+   * @default - no rotation: the master password's only reader is the deploy-time setup handler (the secret's
+   * acknowledgement says so)
+   */
+  readonly masterPasswordRotation?: Duration;
+
+  /**
    * Automated backup retention (at least 7 days).
    * @default Duration.days(14)
    */
@@ -140,9 +153,21 @@ export interface AuroraMySqlCdcSourceProps {
 
 /**
  * An Aurora MySQL cluster prepared for change-data capture with Debezium, as code: binlog on in ROW format with full
- * row images, TLS required, binlog retention and a least-privilege Debezium user set at deploy time (through the RDS
- * Data API; no password in the template), storage and secrets encrypted with a customer-managed key, deletion
- * protection, IAM authentication, all logs exported, backups kept 14 days, enhanced monitoring.
+ * row images, TLS required, binlog retention and a least-privilege Debezium user set at deploy time, storage and
+ * secrets encrypted with a customer-managed key, deletion protection, IAM authentication, all logs exported, backups
+ * kept 14 days, enhanced monitoring.
+ *
+ * The deploy-time setup runs in a Lambda function inside the VPC (the cluster's subnets), the only reader of the master
+ * secret: it connects to the writer over TLS, verifying the server certificate against the `rds-ca-rsa2048-g1` roots
+ * it ships (the instances use that CA) and the endpoint's host name. Its security group reaches the cluster on the DB
+ * port and HTTPS (Secrets Manager, CloudFormation's response URL) through the NAT gateway, nothing else; no RDS Data
+ * API endpoint is enabled. No password appears in the template or the logs.
+ *
+ * The Debezium connector (`DebeziumMySqlSourceConnector`) encrypts its connection (`database.ssl.mode=required`) but
+ * does not verify the server certificate: MSK Connect workers have no RDS CA truststore. A party able to redirect the
+ * connector's traffic inside the VPC could impersonate the database and learn the Debezium password (which reads the
+ * captured databases and the binlog). The connector's security group reaches only the cluster's security group on the
+ * DB port, and the VPC resolves the endpoint name; see the README's CDC section.
  *
  * Backtrack stays off: a backtracked cluster rewinds its data without writing binlog events, so Debezium would miss
  * the change and the sink would drift from the source.
@@ -192,6 +217,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // A token is checked at deploy time by the setup handler.
     if (!Token.isUnresolved(username) && !/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
       throw new Error(`\`cdcUsername\` must be 1-32 letters, digits or underscores starting with a letter, got ${show(username)}`);
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && !RDS_CA_RSA2048_G1_REGIONS.includes(region)) {
+      throw new Error(`the stack's region must be one whose RDS CA root the setup handler ships (${RDS_CA_RSA2048_G1_REGIONS.join(', ')}), got ${show(region)}: it could not verify the cluster's certificate`);
     }
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     if (subnets.hasPublic) {
@@ -280,7 +309,6 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       storageEncryptionKey: this.key,
       deletionProtection: true,
       iamAuthentication: true,
-      enableDataApi: true,
       cloudwatchLogsExports: logExports,
       backup: { retention: Duration.days(backupDays), preferredWindow: '03:00-04:00' },
       monitoringInterval: Duration.seconds(60),
@@ -317,23 +345,50 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
       }
     }
-    this.addSetup(binlogHours, removalPolicy, captured);
-    this.acknowledgeFindings();
+    this.addSetup(props.vpc, subnets, binlogHours, removalPolicy, captured);
+    if (props.masterPasswordRotation) {
+      this.addMasterRotation(props.vpc, subnets, props.masterPasswordRotation);
+    }
+    this.acknowledgeFindings(props.masterPasswordRotation !== undefined);
   }
 
-  /** Binlog retention and the Debezium user, at deploy time through the Data API. */
-  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[]): void {
+  /**
+   * Binlog retention and the Debezium user, at deploy time, by a handler inside the VPC that connects to the writer
+   * over verified TLS. It is the only reader of the master secret; its security group reaches the cluster on the DB
+   * port and, through the NAT gateway, HTTPS (Secrets Manager, and the pre-signed S3 URL CloudFormation takes the
+   * response on), nothing else.
+   */
+  private addSetup(
+    vpc: ec2.IVpc, subnets: ec2.SelectedSubnets, binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[],
+  ): void {
     const adminSecret = this.cluster.secret!;
-    const { fn: handler } = createDeployTimeHandler(this, {
+    const securityGroup = new ec2.SecurityGroup(this, 'SetupSecurityGroup', {
+      vpc,
+      description: 'CDC source setup handler: the cluster on its port, HTTPS to Secrets Manager and CloudFormation',
+      allowAllOutbound: false,
+    });
+    const setupConnections = new ec2.Connections({ securityGroups: [securityGroup] });
+    setupConnections.allowTo(this.cluster, ec2.Port.tcp(this.port), 'CDC setup handler to the writer (TLS, verified), during deployments');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
+      'HTTPS through the NAT gateway: Secrets Manager API and the CloudFormation response URL (S3)');
+    this.node.addValidation({
+      validate: () => [
+        ...checkSecurityGroupPath(`the setup handler of ${show(this.node.path)}`, [securityGroup], {
+          name: 'the cluster', port: this.port, securityGroups: this.cluster.connections.securityGroups,
+        }),
+        ...checkNatEgress(`the setup handler of ${show(this.node.path)}`, subnets.subnets, 'Secrets Manager and the CloudFormation response URL on TCP 443'),
+      ],
+    });
+
+    const { fn: handler, policy } = createDeployTimeHandler(this, {
       prefix: 'Setup',
       functionId: 'SetupHandler',
       handlerAsset: 'cdc-setup',
-      description: 'Sets binlog retention and the Debezium user of a CDC source (RDS Data API)',
-      roleDescription: 'Sets binlog retention and the Debezium user of the CDC source through the RDS Data API',
-      policyDescription: 'Data API on the CDC source cluster, its two secrets and key, and the setup log group',
+      description: 'Sets binlog retention and the Debezium user of a CDC source (in the VPC, verified TLS)',
+      roleDescription: 'Sets binlog retention and the Debezium user of the CDC source: reads its two secrets, connects from the VPC',
+      policyDescription: 'The CDC source\'s two secrets and their key, network interfaces in the setup subnets, and the setup log group',
       removalPolicy,
       statements: [
-        new iam.PolicyStatement({ actions: ['rds-data:ExecuteStatement'], resources: [this.cluster.clusterArn] }),
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [adminSecret.secretArn, this.cdcCredentials.secretArn] }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -342,11 +397,21 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         }),
       ],
       timeout: SETUP_TIMEOUT,
+      vpc: { vpc, subnets, securityGroup },
       reasons: {
-        outsideVpc: 'The handler reaches the cluster through the RDS Data API (HTTPS to the AWS API), not the VPC, and runs only during deployments.',
         invokedBy: 'Invoked only by CloudFormation, once per deployment of the setup',
       },
     });
+    acknowledgeWildcardResources(policy, [
+      {
+        matches: (r) => /:network-interface\/\*$/.test(r),
+        reason: 'Lambda names the network interfaces it creates for the function in the VPC; creation is limited to the setup subnets and security group by the same statement.',
+      },
+      {
+        matches: (r) => r === '*',
+        reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource types (Service Authorization Reference); Lambda calls them to attach the function to the VPC.',
+      },
+    ]);
     const setup = new CustomResource(this, 'Setup', {
       serviceToken: handler.functionArn,
       resourceType: 'Custom::MySqlCdcSetup',
@@ -354,17 +419,49 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       serviceTimeout: SETUP_TIMEOUT.plus(Duration.minutes(1)),
       properties: {
         ClusterArn: this.cluster.clusterArn,
+        Hostname: this.cluster.clusterEndpoint.hostname,
+        Port: String(this.port),
         AdminSecretArn: adminSecret.secretArn,
         CdcSecretArn: this.cdcCredentials.secretArn,
         BinlogRetentionHours: String(binlogHours),
         ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });
-    // The Data API needs a running writer, and the user must exist before any connector starts.
-    setup.node.addDependency(this.cluster);
+    // The handler needs a running writer and its network path to it (the ingress rule lives under the cluster, the
+    // egress rule under the handler's group), and the user must exist before any connector starts.
+    setup.node.addDependency(this.cluster, securityGroup);
   }
 
-  private acknowledgeFindings(): void {
+  /**
+   * The hosted single-user rotation of the master secret. Built from `SecretRotation` rather than
+   * `cluster.addRotationSingleUser()`, which opens the cluster on its port as a token (`Endpoint.Port`) with a security
+   * group that allows all outbound traffic: the token makes the EC2 rules of three cdk-nag packs error out.
+   */
+  private addMasterRotation(vpc: ec2.IVpc, subnets: ec2.SelectedSubnets, after: Duration): void {
+    const securityGroup = new ec2.SecurityGroup(this, 'MasterRotationSecurityGroup', {
+      vpc,
+      description: 'Master password rotation: the cluster on its port, HTTPS to Secrets Manager',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS through the NAT gateway: Secrets Manager API (rotation steps)');
+    new secretsmanager.SecretRotation(this, 'MasterRotation', {
+      secret: this.cluster.secret!,
+      application: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER,
+      vpc,
+      vpcSubnets: { subnets: subnets.subnets },
+      securityGroup,
+      // The cluster's security groups on the literal port (allowDefaultPortFrom adds ingress and the egress above).
+      target: { connections: new ec2.Connections({ securityGroups: this.cluster.connections.securityGroups, defaultPort: ec2.Port.tcp(this.port) }) },
+      automaticallyAfter: after,
+      // aws-cdk-lib's default for RDS rotations (characters the MySQL rotation function must not generate).
+      excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+    });
+    this.node.addValidation({
+      validate: () => checkNatEgress(`the master password rotation of ${show(this.node.path)}`, subnets.subnets, 'Secrets Manager on TCP 443'),
+    });
+  }
+
+  private acknowledgeFindings(masterRotates: boolean): void {
     const cluster = this.cluster.node.defaultChild!;
     const backtrack = 'Backtrack stays off on a CDC source: it rewinds data without writing binlog events, so Debezium would miss the change and the sink would drift.';
     acknowledge(cluster, 'AwsSolutions-RDS14', backtrack);
@@ -375,12 +472,17 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
           'Aurora backs up the whole cluster continuously (point-in-time restore, 14 days by default, retained snapshots on deletion); Aurora member instances hold no data of their own to put in an AWS Backup plan.');
       }
     }
-    const rotation = 'Rotating this password breaks the running Debezium connector (its configuration provider reads the secret only at start, with config.action.reload=none); rotate it together with a connector restart.';
-    for (const secret of [this.cluster.node.findChild('Secret'), this.cdcCredentials]) {
+    const cdcRotation = 'Rotating this password under the running Debezium connector breaks it on its next reconnect (its configuration provider reads the secret only at start, with config.action.reload=none); rotate it by hand with a connector restart, as the README describes.';
+    const masterRotation = 'The master password\'s only reader is the deploy-time setup handler, which runs during deployments; automatic rotation would add a standing function that reads it and reaches the cluster. Set masterPasswordRotation to rotate it anyway.';
+    const secrets: Array<[IConstruct, string]> = [[this.cdcCredentials, cdcRotation]];
+    if (!masterRotates) {
+      secrets.push([this.cluster.node.findChild('Secret'), masterRotation]);
+    }
+    for (const [secret, reason] of secrets) {
       const resource = secret.node.defaultChild ?? secret;
-      acknowledge(resource, 'AwsSolutions-SMG4', rotation);
+      acknowledge(resource, 'AwsSolutions-SMG4', reason);
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-        acknowledge(resource, `${pack}-SecretsManagerRotationEnabled`, rotation);
+        acknowledge(resource, `${pack}-SecretsManagerRotationEnabled`, reason);
       }
     }
   }

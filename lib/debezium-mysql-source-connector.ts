@@ -145,7 +145,11 @@ export interface DebeziumMySqlSourceConnectorProps {
   readonly release?: DebeziumRelease;
 
   /**
-   * TLS mode towards the database.
+   * TLS mode towards the database. `REQUIRED` encrypts but does not verify the server certificate: an attacker able to
+   * redirect the connector's traffic inside the VPC could impersonate the database and learn the Debezium password.
+   * `VERIFY_CA` and `VERIFY_IDENTITY` need a truststore with the RDS CA on the worker (`database.ssl.truststore`),
+   * which this construct does not provide yet: without one the JVM's default trust store, which lacks the RDS CAs,
+   * fails the connection. See the README's CDC section for the residual risk and the planned fix.
    * @default MySqlSslMode.REQUIRED
    */
   readonly sslMode?: MySqlSslMode;

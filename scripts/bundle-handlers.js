@@ -17,6 +17,31 @@ const handlersDir = path.join(root, 'lib', 'handlers');
 const TARGET = 'node24';
 const RUNTIME_PROVIDED = /^@aws-sdk\//;
 
+/**
+ * Optional modules that a bundled package probes for at load with a `require` esbuild cannot see (a template literal,
+ * inside try/catch), which the Lambda runtime would then look for in /var/task and the runtime's node_modules. In the
+ * bundle of `handler`, each is replaced by the error the runtime would throw, so the package takes the same fallback
+ * without the lookup. The build fails if a probe is no longer found, so an upgrade of the package is looked at again.
+ */
+const LOAD_TIME_PROBES = [{
+  handler: 'cdc-setup',
+  // mysql2: cardinal only colours debug output; mysql2 falls back to plain text.
+  probe: 'require(`cardinal${REQUIRE_TERMINATOR}`)',
+  replacement: "(() => { throw Object.assign(new Error(\"Cannot find module 'cardinal' (not bundled)\"), { code: 'MODULE_NOT_FOUND' }); })()",
+}];
+
+/** The bundle text of `name` with its load-time probes removed. */
+function withoutLoadTimeProbes(name, text) {
+  let out = text;
+  for (const { handler, probe, replacement } of LOAD_TIME_PROBES.filter((p) => p.handler === name)) {
+    if (!out.includes(probe)) {
+      throw new Error(`lib/handlers/${name}: the bundle no longer contains the load-time probe \`${probe}\`: look at LOAD_TIME_PROBES in scripts/bundle-handlers.js again`);
+    }
+    out = out.split(probe).join(replacement);
+  }
+  return out;
+}
+
 /** Names of the handlers: the folders of lib/handlers that hold an index.ts. */
 function handlerNames() {
   return fs.readdirSync(handlersDir, { withFileTypes: true })
@@ -92,7 +117,7 @@ function bundleHandlers(outdir = path.join(root, 'assets', 'handlers')) {
     const dir = path.join(outdir, name);
     const written = new Set();
     for (const file of result.outputFiles) {
-      writeAtomically(file.path, file.contents);
+      writeAtomically(file.path, file.path.endsWith('.js') ? withoutLoadTimeProbes(name, file.text) : file.contents);
       written.add(path.basename(file.path));
     }
     const notice = licenceNotice(Object.keys(result.metafile.inputs));

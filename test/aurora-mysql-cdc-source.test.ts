@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, PrivateSubnetWithNat } from '../lib';
-import { testApp } from './support/compliance';
+import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 function setup(props: Partial<AuroraMySqlCdcSourceProps> = {}) {
   const stack = new Stack(testApp(), 'S');
@@ -31,14 +31,13 @@ describe('AuroraMySqlCdcSource', () => {
     quiet.hasResourceProperties('AWS::RDS::DBCluster', { EnableCloudwatchLogsExports: ['audit', 'error', 'slowquery'] });
   });
 
-  test('the cluster: CMK storage encryption, deletion protection, IAM auth, Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
+  test('the cluster: CMK storage encryption, deletion protection, IAM auth, no Data API, all logs, 14-day backups, non-default port, no backtrack', () => {
     template.hasResource('AWS::RDS::DBCluster', {
       Properties: {
         StorageEncrypted: true,
         KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceKey'), 'Arn'] },
         DeletionProtection: true,
         EnableIAMDatabaseAuthentication: true,
-        EnableHttpEndpoint: true,
         EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
         BackupRetentionPeriod: 14,
         Port: 3307,
@@ -49,6 +48,7 @@ describe('AuroraMySqlCdcSource', () => {
     });
     const cluster = Object.values(template.findResources('AWS::RDS::DBCluster'))[0];
     expect(cluster.Properties.BacktrackWindow).toBeUndefined();
+    expect(cluster.Properties.EnableHttpEndpoint).toBeUndefined();
   });
 
   test('instances are private, monitored every minute, patched, with encrypted Performance Insights', () => {
@@ -78,15 +78,62 @@ describe('AuroraMySqlCdcSource', () => {
     expect(source.cdcCredentialsKey).toBe(source.key);
   });
 
-  test('binlog retention and the Debezium user are set at deploy time through the Data API, after the cluster', () => {
+  test('binlog retention and the Debezium user are set at deploy time, by a handler in the VPC connecting to the writer, after the cluster and its network path', () => {
     template.hasResource('Custom::MySqlCdcSetup', {
-      Properties: { BinlogRetentionHours: '72', ClusterArn: Match.anyValue(), CdcSecretArn: { Ref: Match.stringLikeRegexp('SourceCdcCredentials') } },
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('SourceCluster')]),
+      Properties: {
+        BinlogRetentionHours: '72',
+        ClusterArn: Match.anyValue(),
+        Hostname: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceCluster'), 'Endpoint.Address'] },
+        Port: '3307',
+        AdminSecretArn: { Ref: Match.stringLikeRegexp('SourceClusterSecretAttachment') },
+        CdcSecretArn: { Ref: Match.stringLikeRegexp('SourceCdcCredentials') },
+      },
+      DependsOn: Match.arrayWith([
+        Match.stringLikeRegexp('SourceCluster'),
+        Match.stringLikeRegexp('SourceClusterSecurityGroupfromSSourceSetupSecurityGroup'),
+        Match.stringLikeRegexp('SourceSetupSecurityGrouptoSSourceClusterSecurityGroup'),
+      ]),
     });
-    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('Data API') } }))[0];
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('two secrets') } }))[0];
     expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual([
-      'rds-data:ExecuteStatement', 'secretsmanager:GetSecretValue', 'kms:Decrypt', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'secretsmanager:GetSecretValue', 'kms:Decrypt', 'ec2:CreateNetworkInterface',
+      ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['logs:CreateLogStream', 'logs:PutLogEvents'],
     ]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/rds-data|AWSLambdaVPCAccessExecutionRole/);
+  });
+
+  test('the setup handler runs in the private subnets with its own security group: in to nothing, out to the cluster port and HTTPS only', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', VpcConfig: Match.anyValue() } }));
+    expect(fn).toHaveLength(1);
+    expect(fn[0].Properties.VpcConfig.SubnetIds).toEqual([1, 2, 3].map((i) => ({ Ref: expect.stringMatching(new RegExp(`^NetVpcPrivateSubnet${i}Subnet`)) })));
+    const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('setup handler') } });
+    const [sgId, group] = Object.entries(sg)[0];
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 3307,
+      ToPort: 3307,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceClusterSecurityGroup'), 'GroupId'] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SourceClusterSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 3307,
+      ToPort: 3307,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+    });
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).filter((r) => JSON.stringify(r.Properties.GroupId).includes(sgId));
+    expect(egress).toHaveLength(1);
+  });
+
+  test('only the setup handler\'s role may read the master secret', () => {
+    const readers = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('SourceClusterSecretAttachment'));
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^SourceSetupPolicy/)]);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('the connection port is the cluster port', () => {
@@ -113,6 +160,51 @@ describe('AuroraMySqlCdcSource', () => {
     expect(secrets(setup({ removalPolicy: RemovalPolicy.DESTROY }).template)).toEqual(['Delete', 'Delete']);
   });
 
+  describe('rotation', () => {
+    test('by default neither secret rotates, and each says why where the reviewer reads it', () => {
+      template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+      template.resourceCountIs('AWS::Serverless::Application', 0);
+      const reasons = Object.values(template.findResources('AWS::SecretsManager::Secret'))
+        .map((r) => r.Metadata.acknowledged_rules.find((a: any) => a.id === 'AwsSolutions-SMG4').reason);
+      expect(reasons).toEqual([
+        expect.stringContaining("The master password's only reader is the deploy-time setup handler"),
+        expect.stringContaining('rotate it by hand with a connector restart, as the README describes'),
+      ]);
+    });
+
+    describe('masterPasswordRotation', () => {
+      const rotating = setup({ masterPasswordRotation: Duration.days(30) });
+      const t = rotating.template;
+
+      test('rotates the master secret with the hosted MySQL single-user rotation in the private subnets; the Debezium secret still does not rotate', () => {
+        t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+          SecretId: { Ref: Match.stringLikeRegexp('SourceClusterSecretAttachment') },
+          RotationRules: { ScheduleExpression: 'rate(30 days)' },
+        });
+        t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+        const app = Object.values(t.findResources('AWS::Serverless::Application'))[0];
+        expect(JSON.stringify(app.Properties.Parameters.vpcSubnetIds)).toMatch(/NetVpcPrivateSubnet1.*NetVpcPrivateSubnet2.*NetVpcPrivateSubnet3/);
+        expect(app.Properties.Parameters.kmsKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SourceKey/), 'Arn'] });
+        const cdc = Object.entries(t.findResources('AWS::SecretsManager::Secret')).find(([id]) => id.includes('CdcCredentials'))![1];
+        expect(cdc.Metadata.acknowledged_rules.map((a: any) => a.id)).toContain('AwsSolutions-SMG4');
+      });
+
+      test('the rotation function\'s security group reaches the cluster on its literal port and HTTPS, nothing else', () => {
+        const [sgId, sg] = Object.entries(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Master password rotation') } }))[0];
+        expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
+        t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] }, FromPort: 3307, ToPort: 3307 });
+        t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] }, FromPort: 3307, ToPort: 3307 });
+      });
+
+      test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+        // The test network has no flow logs (`flowLogs: false`); those findings belong to it, not to the source.
+        const notFlowLogs = (f: string) => !/VPC7|VPCFlowLogsEnabled|vpc_flow_logs_enabled/.test(f);
+        expect(describeFindings(nagFindings(rotating.stack)).filter(notFlowLogs)).toEqual([]);
+        expect(describeFindings(validatorFindings(rotating.stack)).filter(notFlowLogs)).toEqual([]);
+      });
+    });
+  });
+
   describe('bad input', () => {
     test('fails on binlog retention beyond 2160 hours', () => {
       expect(() => setup({ binlogRetentionHours: 3000 })).toThrow('`binlogRetentionHours` must be a whole number between 1 and 2160, got 3000');
@@ -122,6 +214,12 @@ describe('AuroraMySqlCdcSource', () => {
     });
     test('fails on public subnets', () => {
       expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');
+    });
+    test('fails in a region whose RDS CA root the setup handler does not ship', () => {
+      const farStack = new Stack(testApp(), 'Far', { env: { region: 'il-central-1', account: '111122223333' } });
+      const network = new PrivateSubnetWithNat(farStack, 'Net', { flowLogs: false });
+      expect(() => new AuroraMySqlCdcSource(farStack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection }))
+        .toThrow(/^the stack's region must be one whose RDS CA root the setup handler ships \(af-south-1, .*us-west-2\), got 'il-central-1'/);
     });
     test('fails on an invalid CDC user name', () => {
       expect(() => setup({ cdcUsername: 'debezium-user' })).toThrow("`cdcUsername` must be 1-32 letters, digits or underscores starting with a letter, got 'debezium-user'");

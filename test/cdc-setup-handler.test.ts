@@ -1,26 +1,46 @@
-import { makeHandler, statements } from '../lib/handlers/cdc-setup';
+import { commonName, makeHandler, rdsCaCertificates, redact, statements } from '../lib/handlers/cdc-setup';
+import { RDS_CA_RSA2048_G1_REGIONS } from '../lib/private/rds-ca';
 
 // These tests exercise the handler's source; test/lambda-runtime-contract.test.ts loads its bundle the way the Lambda
 // runtime does.
 
-const PROPS = { ClusterArn: 'arn:aws:rds:eu-west-1:111122223333:cluster:cdc', AdminSecretArn: 'arn:admin', CdcSecretArn: 'arn:cdc', BinlogRetentionHours: '72' };
+const PROPS = {
+  ClusterArn: 'arn:aws:rds:eu-west-1:111122223333:cluster:cdc',
+  Hostname: 'cdc.cluster-abc.eu-west-1.rds.amazonaws.com',
+  Port: '3307',
+  AdminSecretArn: 'arn:admin',
+  CdcSecretArn: 'arn:cdc',
+  BinlogRetentionHours: '72',
+};
+const ADMIN = { username: 'cdc_source_admin', password: 'admin-Secret-1' };
 const event = (RequestType: string, props = PROPS) => ({ RequestType, ResourceProperties: props, StackId: 's', RequestId: 'r', LogicalResourceId: 'Setup', ResponseURL: 'https://x.invalid/' });
 
 function fakeDeps(user = { username: 'debezium', password: "p'w\\d" }, failOn?: RegExp) {
-  const executed: Array<{ resourceArn: string; secretArn: string; sql: string }> = [];
+  const executed: Array<{ sql: string }> = [];
+  const connections: any[] = [];
   const responses: Array<{ status: string; reason?: string }> = [];
+  let ended = 0;
   return {
     executed,
+    connections,
     responses,
+    ended: () => ended,
     deps: {
       send: async (_e: unknown, status: string, _id: string, _data: unknown, reason?: string) => { responses.push({ status, reason }); },
+      ca: ['<test CA>'],
       clients: {
-        readSecret: async (arn: string) => { expect(arn).toBe('arn:cdc'); return user; },
-        execute: async (resourceArn: string, secretArn: string, sql: string) => {
-          if (failOn?.test(sql)) {
-            throw new Error(`Database error executing: ${sql}`);
-          }
-          executed.push({ resourceArn, secretArn, sql });
+        readSecret: async (arn: string) => ({ 'arn:admin': ADMIN, 'arn:cdc': user } as Record<string, any>)[arn],
+        connect: async (options: any) => {
+          connections.push(options);
+          return {
+            query: async (sql: string) => {
+              if (failOn?.test(sql)) {
+                throw new Error(`Database error executing: ${sql}`);
+              }
+              executed.push({ sql });
+            },
+            end: async () => { ended++; },
+          };
         },
       },
     },
@@ -37,8 +57,32 @@ describe('cdc-setup handler', () => {
       "ALTER USER 'debezium'@'%' IDENTIFIED BY 'p''w\\\\d' REQUIRE SSL",
       "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO 'debezium'@'%'",
     ]);
-    expect(executed.every((e) => e.resourceArn === PROPS.ClusterArn && e.secretArn === PROPS.AdminSecretArn)).toBe(true);
     expect(responses).toEqual([{ status: 'SUCCESS', reason: undefined }]);
+  });
+
+  test('connects once, to the writer endpoint as the administrator, trusting only the given CAs, and closes the session', async () => {
+    const { deps, connections, ended } = fakeDeps();
+    await makeHandler(deps)(event('Create'), {});
+    expect(connections).toEqual([{ host: PROPS.Hostname, port: 3307, user: ADMIN.username, password: ADMIN.password, ca: ['<test CA>'] }]);
+    expect(ended()).toBe(1);
+  });
+
+  test('the session is closed when a statement fails', async () => {
+    const { deps, ended, responses } = fakeDeps(undefined, /GRANT/);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await makeHandler(deps)(event('Create'), {});
+    errors.mockRestore();
+    expect(ended()).toBe(1);
+    expect(responses[0].status).toBe('FAILED');
+  });
+
+  test('fails without a usable endpoint, before reading any secret', async () => {
+    const { deps, connections, responses } = fakeDeps();
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await makeHandler(deps)(event('Create', { ...PROPS, Port: '0' }), {});
+    errors.mockRestore();
+    expect(connections).toEqual([]);
+    expect(responses).toEqual([{ status: 'FAILED', reason: 'Hostname and Port must name the writer endpoint, got cdc.cluster-abc.eu-west-1.rds.amazonaws.com:0' }]);
   });
 
   test('with captured databases, reads are limited to them; an older global SELECT is revoked', async () => {
@@ -68,10 +112,11 @@ describe('cdc-setup handler', () => {
     expect(executed).toHaveLength(4);
   });
 
-  test('delete changes nothing', async () => {
-    const { deps, executed, responses } = fakeDeps();
+  test('delete changes nothing and opens no connection', async () => {
+    const { deps, executed, responses, connections } = fakeDeps();
     await makeHandler(deps)(event('Delete'), {});
     expect(executed).toHaveLength(0);
+    expect(connections).toHaveLength(0);
     expect(responses[0].status).toBe('SUCCESS');
   });
 
@@ -84,6 +129,20 @@ describe('cdc-setup handler', () => {
     expect(responses[0].reason).not.toContain('p\'\'w');
     expect(JSON.stringify(errors.mock.calls)).not.toContain('p\'\'w');
     errors.mockRestore();
+  });
+
+  test('neither password survives in an error message, quoted or not (a syntax error quotes the statement near the error)', () => {
+    const near = "You have an error in your SQL syntax; check the manual near 'p''w\\\\d' REQUIRE SSL' at line 1; login admin-Secret-1 refused";
+    const out = redact(near, ["p'w\\d", 'admin-Secret-1']);
+    expect(out).toBe("You have an error in your SQL syntax; check the manual near '***' REQUIRE SSL' at line 1; login *** refused");
+  });
+
+  test('trusts by default the rds-ca-rsa2048-g1 root of each region the bundle covers, and nothing else', () => {
+    const names = rdsCaCertificates().map(commonName);
+    expect(names.length).toBeGreaterThanOrEqual(27);
+    expect(names.every((n) => /^Amazon RDS [a-z]{2}(-[a-z]+)+-\d Root CA RSA2048 G1$/.test(n))).toBe(true);
+    // The construct refuses other regions at synth with this list.
+    expect(names.map((n) => n.split(' ')[2]).sort()).toEqual(RDS_CA_RSA2048_G1_REGIONS);
   });
 
   test('refuses retention outside 1-2160 hours', () => {

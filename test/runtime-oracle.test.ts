@@ -153,7 +153,15 @@ describe('each connector\'s own stack', () => {
     const oracle = new RuntimeOracle(templateOf(stack), 'S');
     const requests = oracle.requests();
     expect(requestsOf(requests, 'kafka-cluster:WriteData', '/__debezium-heartbeat.orders')).toHaveLength(1);
-    expect(requestsOf(requests, 'rds-data:ExecuteStatement')).toHaveLength(1);
+    // The setup handler reads both secrets and decrypts them; nothing else reads the master secret; no Data API.
+    const setup = requests.filter((r) => r.actor.includes('Custom::MySqlCdcSetup'));
+    expect(setup.filter((r) => r.expect === 'allow').map((r) => r.action).sort()).toEqual(
+      ['kms:Decrypt', 'kms:Decrypt', 'secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
+    expect(setup.filter((r) => r.expect === 'deny').map((r) => r.action)).toEqual(['rds-data:ExecuteStatement']);
+    const adminSecret = setup.find((r) => r.action === 'secretsmanager:GetSecretValue' && r.resource.includes('SourceClusterSecret'))!.resource;
+    const otherReaders = requests.filter((r) => r.expect === 'deny' && r.action === 'secretsmanager:GetSecretValue' && r.resource === adminSecret);
+    expect(otherReaders.length).toBeGreaterThanOrEqual(3);
+    expect(requestsOf(requests, 'ec2:CreateNetworkInterface').length).toBeGreaterThan(0);
     expect(await oracle.failures(requests)).toEqual([]);
   });
 
@@ -280,6 +288,20 @@ describe('negative controls: the oracle reports each defect it was built for', (
     read.Action = [...read.Action, 'kafka-cluster:WriteData'];
     expect(await failures(t, 'Cdc')).toEqual([
       expect.stringMatching(/^connector cdc-clickhouse-sink: kafka-cluster:WriteData on .*\/cdc\.shop\.orders should be denied but is Allowed/),
+    ]);
+  });
+
+  test('a second role that may read the master secret, and a setup handler that may no longer read it', async () => {
+    const t = fresh();
+    const setupPolicy = policies(t).find((p) => JSON.stringify(p.Properties.PolicyDocument).includes('SourceClusterSecretAttachment'))!;
+    const read = setupPolicy.Properties.PolicyDocument.Statement.find((s: any) => s.Action === 'secretsmanager:GetSecretValue');
+    const sinkPolicy = policies(t).find((p) => JSON.stringify(p.Properties.PolicyDocument).includes('ReadSecrets'))!;
+    sinkPolicy.Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: read.Resource[0] });
+    read.Resource = [read.Resource[1]];
+    const found = await failures(t, 'Cdc');
+    expect(found).toEqual([
+      expect.stringMatching(/^function SourceSetupHandler\w+ \(Custom::MySqlCdcSetup \w+\): secretsmanager:GetSecretValue on .*SourceClusterSecret.* should be allowed but is ImplicitlyDenied/),
+      expect.stringMatching(/^role \w+: secretsmanager:GetSecretValue on .*SourceClusterSecret.* should be denied but is Allowed \(only the setup handler reads the master secret/),
     ]);
   });
 

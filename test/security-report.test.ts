@@ -43,6 +43,12 @@ describe('security review report', () => {
     expect(report).toMatch(/ingress \| tcp 3307 \| <DebeziumConnectorSecurityGroup[0-9A-F]+\.GroupId>/);
     expect(report).toContain('kafka-cluster:DescribeClusterDynamicConfiguration');
     expect(report).toContain('AwsSolutions-RDS14');
+    // What stays open is stated: the Debezium connection does not verify the server; no Data API; unrotated secrets.
+    expect(report).toMatch(/database\.ssl\.mode=required to MySQL port 3307 \(server certificate not verified\)/);
+    expect(report).toMatch(/- DebeziumConnector\w+: `database\.ssl\.mode=required` encrypts the MySQL connection but does not verify the server certificate/);
+    expect(report).toMatch(/AWS::RDS::DBCluster \| KMS <SourceKey\w+\.Arn> \| Data API off/);
+    expect(report).not.toContain('rds-data:ExecuteStatement');
+    expect(report).toMatch(/- SourceCdcCredentials\w+: not rotated/);
   });
 
   test('flat renders intrinsics readably', () => {

@@ -42,20 +42,27 @@ export function acknowledge(resource: IConstruct, id: string, reason: string): v
 
 /** Why the Lambda rules do not apply to a deploy-time custom-resource handler. */
 export interface DeployTimeHandlerReasons {
-  /** Why it runs outside the VPC. */
-  readonly outsideVpc: string;
+  /** Why it runs outside the VPC (for a handler that does). */
+  readonly outsideVpc?: string;
   /** What invokes it, and how often. */
   readonly invokedBy: string;
 }
 
 /**
  * Acknowledges, on one custom-resource handler function, the Lambda findings that do not apply to code CloudFormation
- * invokes during deployments: reserved concurrency, a dead-letter queue and VPC placement (each pack's rule).
+ * invokes during deployments: reserved concurrency, a dead-letter queue and, for a handler outside any VPC, VPC
+ * placement (each pack's rule).
  */
-export function acknowledgeDeployTimeHandler(fn: IConstruct, reasons: DeployTimeHandlerReasons): void {
+export function acknowledgeDeployTimeHandler(fn: IConstruct, reasons: DeployTimeHandlerReasons, insideVpc = false): void {
   for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
     acknowledge(fn, `${pack}-LambdaConcurrency`, `${reasons.invokedBy}; a reserved concurrency would only take capacity from the account pool.`);
     acknowledge(fn, `${pack}-LambdaDLQ`, 'The handler reports every failure to CloudFormation, which fails and rolls back the deployment; there is no event to replay later.');
+  }
+  if (insideVpc) {
+    return;
+  }
+  if (reasons.outsideVpc === undefined) {
+    throw new Error(`${fn.node.path}: a deploy-time handler outside the VPC needs its reason (\`reasons.outsideVpc\`)`);
   }
   for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
     acknowledge(fn, `${pack}-LambdaInsideVPC`, reasons.outsideVpc);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,6 +27,40 @@ export interface DeployTimeHandlerOptions {
   readonly memorySize?: number;
   readonly removalPolicy?: RemovalPolicy;
   readonly reasons: DeployTimeHandlerReasons;
+  /** Runs the function in these subnets with this security group; without it, the function runs outside any VPC. */
+  readonly vpc?: DeployTimeHandlerVpc;
+}
+
+/** Where a deploy-time handler runs inside a VPC. */
+export interface DeployTimeHandlerVpc {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SelectedSubnets;
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+/**
+ * What Lambda needs to attach a function to a VPC, granted to the execution role itself instead of the AWS managed
+ * AWSLambdaVPCAccessExecutionRole (Lambda developer guide, configuration-vpc, "Required IAM permissions"):
+ * CreateNetworkInterface in the function's subnets with its security group; Describe* (no resource types, so "*");
+ * Delete/Assign/Unassign on network interfaces, whose ids Lambda assigns.
+ */
+export function vpcAccessStatements(scope: Construct, vpc: DeployTimeHandlerVpc): iam.PolicyStatement[] {
+  const arn = (resource: string, resourceName: string) => Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName });
+  return [
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateNetworkInterface'],
+      resources: [
+        arn('network-interface', '*'),
+        ...vpc.subnets.subnetIds.map((id) => arn('subnet', id)),
+        arn('security-group', vpc.securityGroup.securityGroupId),
+      ],
+    }),
+    new iam.PolicyStatement({
+      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      resources: [arn('network-interface', '*')],
+    }),
+    new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+  ];
 }
 
 /**
@@ -57,6 +92,7 @@ export function createDeployTimeHandler(scope: Construct, options: DeployTimeHan
     policyDescription: options.policyDescription,
     statements: [
       ...options.statements,
+      ...(options.vpc ? vpcAccessStatements(scope, options.vpc) : []),
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     ],
   });
@@ -69,9 +105,14 @@ export function createDeployTimeHandler(scope: Construct, options: DeployTimeHan
     memorySize: options.memorySize,
     role: role.withoutPolicyUpdates(),
     logGroup,
+    ...(options.vpc ? {
+      vpc: options.vpc.vpc,
+      vpcSubnets: { subnets: options.vpc.subnets.subnets },
+      securityGroups: [options.vpc.securityGroup],
+    } : {}),
   });
   // The permissions must be attached before CloudFormation first invokes the handler.
   fn.node.addDependency(policy);
-  acknowledgeDeployTimeHandler(fn.node.defaultChild!, options.reasons);
+  acknowledgeDeployTimeHandler(fn.node.defaultChild!, options.reasons, options.vpc !== undefined);
   return { fn, policy, logGroup };
 }

