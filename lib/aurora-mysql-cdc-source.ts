@@ -317,12 +317,12 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
       }
     }
-    this.addSetup(binlogHours, removalPolicy, captured);
+    this.addSetup(binlogHours, removalPolicy, captured, username);
     this.acknowledgeFindings();
   }
 
   /** Binlog retention and the Debezium user, at deploy time through the Data API. */
-  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[]): void {
+  private addSetup(binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[], username: string): void {
     const adminSecret = this.cluster.secret!;
     const { fn: handler } = createDeployTimeHandler(this, {
       prefix: 'Setup',
@@ -357,6 +357,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         AdminSecretArn: adminSecret.secretArn,
         CdcSecretArn: this.cdcCredentials.secretArn,
         BinlogRetentionHours: String(binlogHours),
+        // A new user name regenerates the CDC secret (its template changes): the setup must run again to create that
+        // user with the new password, and the handler reads both from the secret, not from this property.
+        CdcUsername: username,
         ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });
