@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,9 +16,9 @@ import {
   AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ClickHouseClientVersion, ClickHouseEndpoint, ClickHouseSinkConnector,
   ClickHouseSinkConnectorProps, ConnectorCapacity, ConnectorPermissions, ConnectorPlugin, ConnectorPluginProps, DebeziumMySqlSourceConnector,
   DebeziumMySqlSourceConnectorProps, DebeziumVersion, ErrorTolerance, KafkaConnectVersion, KafkaVersion, MonitoringLevel, MskClickHousePipelineStack,
-  MskClickHousePipelineStackProps, MskCluster, MskClusterProps, MskConnector, MskConnectorProps, MskTopicOptions, MySqlCdcToClickHouseStack,
-  MySqlCdcToClickHouseStackProps, MySqlSslMode, PluginSource, PrivateSubnetWithNat, PrivateSubnetWithNatProps, SinkValueFormat, WorkerConfiguration,
-  WorkerConfigurationProps,
+  MskClickHousePipelineStackProps, MskCluster, MskClusterProps, MskConnector, MskConnectorProps, MskPublicAccess, MskTopicOptions,
+  MySqlCdcToClickHouseStack, MySqlCdcToClickHouseStackProps, MySqlSslMode, PluginSource, PrivateSubnetWithNat, PrivateSubnetWithNatProps,
+  SinkValueFormat, WorkerConfiguration, WorkerConfigurationProps,
 } from '../../lib';
 
 /**
@@ -210,6 +211,8 @@ const DATABASE_NAME_PROBLEMS = [
 const DATABASE_NAME_HAZARD = 'Refused by CloudFormation (same cluster identifier): the deploy fails and rolls back; create the new database by hand and list it in `capturedDatabases`.';
 /** Fewer NAT gateways release their Elastic IPs: the ClickHouse Cloud IP access list needs only the remaining ones. */
 const FEWER_NATS = ['AWS::EC2::NatGateway: destroy', 'AWS::EC2::EIP: destroy'];
+const CA_ARN = 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
+const PUBLIC_BROKERS: Partial<MskClusterProps> = { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } };
 const NEW_RELEASE = { ...RELEASE, sha256: 'c'.repeat(64) };
 
 /*
@@ -249,6 +252,12 @@ export const CASES: ChangeCase[] = [
   when('MskCluster', 'provisionedThroughput', clusterStack, { instanceType: 'kafka.m7g.2xlarge', provisionedThroughput: 500 }, updates('MSK::Cluster'),
     { from: { instanceType: 'kafka.m7g.2xlarge' } }),
   when('MskCluster', 'clientAuthentication: SASL/SCRAM added', clusterStack, { clientAuthentication: { iam: true, scram: true } }, updates('MSK::Cluster')),
+  when('MskCluster', 'clientAuthentication: mutual TLS added', clusterStack, (b) => ({
+    clientAuthentication: { iam: true, tlsCertificateAuthorities: [acmpca.CertificateAuthority.fromCertificateAuthorityArn(b.stack, 'Ca', CA_ARN)] },
+  }), updates('MSK::Cluster')),
+  // MSK refuses public access at creation: the brokers are created in public subnets without it, and it is turned on later.
+  when('MskCluster', 'publicAccess → ON_DEPLOYED_CLUSTER', clusterStack, { ...PUBLIC_BROKERS, publicAccess: MskPublicAccess.ON_DEPLOYED_CLUSTER }, updates('MSK::Cluster'),
+    { from: PUBLIC_BROKERS }),
   when('MskCluster', 'monitoringLevel', clusterStack, { monitoringLevel: MonitoringLevel.PER_TOPIC_PER_BROKER }, updates('MSK::Cluster')),
   when('MskCluster', 'prometheus', clusterStack, { prometheus: { jmxExporter: true, nodeExporter: true } }, updates('MSK::Cluster')),
   when('MskCluster', 'brokerLogging to S3', clusterStack, (b) => ({ brokerLogging: { s3Bucket: OWN_BUCKET(b) } }), updates('MSK::Cluster')),
@@ -334,6 +343,8 @@ export const CASES: ChangeCase[] = [
   when('MskConnector', 'role (own role)', genericStack, { connector: (b) => ({ role: OWN_ROLE(b) }) }, replaces('KafkaConnect::Connector')),
   when('MskConnector', 'securityGroups', genericStack, { connector: (b) => ({ securityGroups: OWN_SG(b) }) }, replaces('KafkaConnect::Connector')),
   when('MskConnector', 'logging to S3', genericStack, { connector: (b) => ({ logging: { s3Bucket: OWN_BUCKET(b), s3Prefix: 'generic/' } }) }, replaces('KafkaConnect::Connector')),
+  when('MskConnector', 'logging.cloudWatch → false', genericStack, { connector: { logging: { cloudWatch: false } } },
+    [...replaces('KafkaConnect::Connector'), 'AWS::Logs::LogGroup: orphan']),
   when('MskConnector', 'logging.logRetention', genericStack, { connector: { logging: { logRetention: logs.RetentionDays.THREE_MONTHS } } }, updates('Logs::LogGroup')),
   when('MskConnector', 'alarms.cpuPercent', genericStack, { connector: { alarms: { cpuPercent: 90 } } }, updates('CloudWatch::Alarm')),
   when('MskConnector', 'alarms.topic', genericStack, { connector: (b) => ({ alarms: { topic: OWN_TOPIC(b) } }) }, updates('CloudWatch::Alarm')),
