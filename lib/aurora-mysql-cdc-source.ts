@@ -345,7 +345,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
       }
     }
-    this.addSetup(props.vpc, subnets, binlogHours, removalPolicy, captured);
+    this.addSetup(props.vpc, subnets, binlogHours, removalPolicy, captured, username);
     if (props.masterPasswordRotation) {
       this.addMasterRotation(props.vpc, subnets, props.masterPasswordRotation);
     }
@@ -360,6 +360,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
    */
   private addSetup(
     vpc: ec2.IVpc, subnets: ec2.SelectedSubnets, binlogHours: number, removalPolicy: RemovalPolicy, capturedDatabases: string[],
+    username: string,
   ): void {
     const adminSecret = this.cluster.secret!;
     const securityGroup = new ec2.SecurityGroup(this, 'SetupSecurityGroup', {
@@ -424,6 +425,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         AdminSecretArn: adminSecret.secretArn,
         CdcSecretArn: this.cdcCredentials.secretArn,
         BinlogRetentionHours: String(binlogHours),
+        // A new user name regenerates the CDC secret (its template changes): the setup must run again to create that
+        // user with the new password, and the handler reads both from the secret, not from this property.
+        CdcUsername: username,
         ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });

@@ -13,6 +13,8 @@ describe('a second deploy', () => {
     expect(result.problems).toEqual([]);
     expect(result.summary).toEqual(expect.arrayContaining(c.expect));
     // A known problem must still be there: otherwise the docs table would state a hazard that no longer exists.
+    // And the table must say what it means.
+    expect(c.knownProblems === undefined || c.hazard !== undefined).toBe(true);
     const all = changeProblems(result.changes);
     for (const k of c.knownProblems ?? []) {
       expect(all.some((p) => k.test(p))).toBe(true);

@@ -67,23 +67,59 @@ export interface ResourceChange {
   readonly collides?: boolean;
 }
 
-let createOnlyCache: Map<string, Set<string>> | undefined;
+let createOnlyCache: Map<string, string[][]> | undefined;
 
-/** Create-only top-level properties per type, from aws-service-spec (with the corrections above). */
-function createOnly(type: string): Set<string> {
+/**
+ * Create-only properties per type, from aws-service-spec (with the corrections above), as paths: top-level ones
+ * (`['ClusterName']`) and nested ones (`['BrokerNodeGroupInfo', 'ClientSubnets']`), which the diff engine reports as
+ * plain updates of their top-level property. `*` stands for every value of a map.
+ */
+function createOnlyPaths(type: string): string[][] {
   if (!createOnlyCache) {
     const db = JSON.parse(zlib.gunzipSync(fs.readFileSync(require.resolve('@aws-cdk/aws-service-spec/db.json.gz'))).toString());
+    const types = new Map<string, any>(db.schema.typeDefinition.entities.map((t: any) => [t.$id, t]));
+    const walk = (props: Record<string, any>, prefix: string[], seen: Set<string>): string[][] => Object.entries(props).flatMap(([name, prop]) => {
+      const path = [...prefix, name];
+      return prop.causesReplacement === 'yes' || prop.causesReplacement === 'maybe' ? [path] : nested(prop.type, path, seen);
+    });
+    const nested = (t: any, path: string[], seen: Set<string>): string[][] => {
+      if (t?.type === 'array') {
+        return nested(t.element, path, seen);
+      }
+      if (t?.type === 'map') {
+        return nested(t.element, [...path, '*'], seen);
+      }
+      if (t?.type === 'union') {
+        return t.types.flatMap((u: any) => nested(u, path, seen));
+      }
+      const id = t?.type === 'ref' ? t.reference.$ref : undefined;
+      if (id === undefined || seen.has(id)) {
+        return [];
+      }
+      return walk(types.get(id)?.properties ?? {}, path, new Set([...seen, id]));
+    };
     createOnlyCache = new Map();
     for (const e of Object.values<any>(db.schema.resource.entities)) {
-      const props = Object.entries<any>(e.properties).filter(([, v]) => v.causesReplacement === 'yes' || v.causesReplacement === 'maybe').map(([k]) => k);
-      createOnlyCache.set(e.cloudFormationType, new Set(props));
+      createOnlyCache.set(e.cloudFormationType, walk(e.properties, [], new Set()));
     }
   }
-  const set = new Set(createOnlyCache.get(type) ?? []);
-  for (const p of SCHEMA_CORRECTIONS[type]?.updatable ?? []) {
-    set.delete(p);
+  const updatable = SCHEMA_CORRECTIONS[type]?.updatable ?? [];
+  return (createOnlyCache.get(type) ?? []).filter((path) => !updatable.includes(path[0]));
+}
+
+/** The values at `path` in `value`, through arrays. */
+function valuesAt(value: any, path: string[]): any[] {
+  if (Array.isArray(value)) {
+    return value.flatMap((v) => valuesAt(v, path));
   }
-  return set;
+  if (path.length === 0) {
+    return [value];
+  }
+  if (!value || typeof value !== 'object') {
+    return [];
+  }
+  const next = path[0] === '*' ? Object.values(value) : [value[path[0]]];
+  return next.flatMap((v) => (v === undefined ? [] : valuesAt(v, path.slice(1))));
 }
 
 /** Every logical id `value` refers to (Ref, Fn::GetAtt, ${X} in Fn::Sub). */
@@ -137,8 +173,11 @@ export function resourceChanges(before: CfnTemplate, after: CfnTemplate): Resour
     }
     const changed = Object.keys(change.propertyUpdates);
     const corrected = SCHEMA_CORRECTIONS[type]?.updatable ?? [];
-    const replacing = changed.filter((p) => createOnly(type).has(p)
-      || (change.propertyUpdates[p].changeImpact === ResourceImpact.WILL_REPLACE && !corrected.includes(p)));
+    const props = (t: CfnTemplate) => t.Resources[logicalId]?.Properties ?? {};
+    const createOnlyChanged = createOnlyPaths(type).filter((path) => changed.includes(path[0])
+      && JSON.stringify(valuesAt(props(before), path)) !== JSON.stringify(valuesAt(props(after), path))).map((path) => path.join('.'));
+    const replacing = [...new Set([...createOnlyChanged, ...changed.filter((p) =>
+      change.propertyUpdates[p].changeImpact === ResourceImpact.WILL_REPLACE && !corrected.includes(p) && !createOnlyChanged.some((c) => c.startsWith(`${p}.`)))])];
     if (replacing.length > 0) {
       changes.set(logicalId, { logicalId, type, impact: 'replace', because: replacing });
     } else if (changed.length > 0 || Object.keys(change.otherChanges).length > 0) {
@@ -155,8 +194,8 @@ export function resourceChanges(before: CfnTemplate, after: CfnTemplate): Resour
         continue;
       }
       const props = resource.Properties ?? {};
-      const travelling = [...createOnly(resource.Type)].flatMap((p) =>
-        [...references(props[p])].filter((id) => changes.get(id)?.impact === 'replace').map((id) => `${p} (ref:${id})`));
+      const travelling = createOnlyPaths(resource.Type).flatMap((path) =>
+        [...references(valuesAt(props, path))].filter((id) => changes.get(id)?.impact === 'replace').map((id) => `${path.join('.')} (ref:${id})`));
       if (travelling.length > 0) {
         changes.set(logicalId, { logicalId, type: resource.Type, impact: 'replace', because: travelling });
         grew = true;
