@@ -4,35 +4,18 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  AuroraMySqlCdcSource, CapturedTable, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, DebeziumMySqlSourceConnector,
+  AuroraMySqlCdcSource, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, DebeziumMySqlSourceConnector,
   DebeziumVersion, MskCluster, MySqlCdcToClickHouseStack, PrivateSubnetWithNat,
 } from '../lib';
 import { final, insert, KafkaRecord, parseCreateTable, Row, sinkTransforms, sourceToTopic } from './support/cdc-pipeline-model';
 import { testApp } from './support/compliance';
-import { EXAMPLE_SHA256 } from './support/fixtures';
+import { EXAMPLE_SHA256, ORDERS } from './support/fixtures';
 
 // The data contract of the CDC pipeline, proved on Debezium's event shapes: the deployed connector configurations
 // (read back from the templates) and the generated CREATE TABLE drive an independent model of every step between
 // the MySQL row and the ClickHouse row (test/support/cdc-pipeline-model.ts cites each step's source).
 
 const EVENTS: KafkaRecord[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'debezium-2.7-mysql-orders.json'), 'utf8')).records;
-
-/** shop.orders as in the fixture. */
-export const ORDERS: CapturedTable = {
-  database: 'shop',
-  table: 'orders',
-  primaryKey: ['id'],
-  columns: [
-    { name: 'id', type: 'BIGINT UNSIGNED' },
-    { name: 'customer_id', type: 'INT UNSIGNED' },
-    { name: 'amount', type: 'DECIMAL(12,2)' },
-    { name: 'status', type: 'VARCHAR(16)' },
-    { name: 'note', type: 'TEXT', nullable: true },
-    { name: 'placed_on', type: 'DATE' },
-    { name: 'updated_at', type: 'DATETIME(3)' },
-    { name: 'paid_at', type: 'TIMESTAMP', nullable: true },
-  ],
-};
 
 function configOf(stack: Stack, connectorClass: string): Record<string, string> {
   const connectors = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'));

@@ -74,7 +74,7 @@ export function readmeApp(outdir?: string): App {
 
   // README snippet 4
   const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, defaultDatabaseName: 'shop' });
-  new DebeziumMySqlSourceConnector(stack, 'Debezium', {
+  const cdc = new DebeziumMySqlSourceConnector(stack, 'Debezium', {
     cluster, vpc: network.vpc, vpcSubnets: network.privateSubnetSelection,
     connectorName: 'mysql-cdc', source, serverId: 184054, topicPrefix: 'cdc', databaseIncludeList: ['shop'],
     release: {                                                 // SHA-256 of debezium-connector-mysql-2.7.4.Final-plugin.tar.gz
@@ -86,11 +86,10 @@ export function readmeApp(outdir?: string): App {
     connectorName: 'cdc-to-clickhouse',
     endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
     credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'CdcCh', 'clickhouse/ingest'),
-    topicsRegex: { regex: 'cdc\\.shop\\..*', permissionPattern: 'cdc.shop.*' },
-    debeziumCdcEnabled: true,
+    changeEvents: cdc,                                         // change rows of cdc.shop.*, versioned by Kafka offset
     release: { version: '1.3.5', sha256: sinkSha256, configProvider: { url: configProviderUrl, sha256: configProviderSha256 } },
   });
 
-  void [network, shared, cluster, source];
+  void [network, shared, cluster, source, cdc];
   return app;
 }

@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import { readmeApp } from './readme-snippets.generated';
 import { GENERATED, renderSnippetProgram, tsBlocks } from '../scripts/readme-snippets';
 import { CfnTemplate } from './support/cfn-resolver';
+import { ORDERS } from './support/fixtures';
 import { RuntimeOracle } from './support/runtime-oracle';
+import { MySqlCdcToClickHouseStack } from '../lib';
 
 const ROOT = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
@@ -40,5 +43,10 @@ describe('README', () => {
     expect([...usedKeys].filter((k) => !readKeys.has(k))).toEqual([]);
     const documented = new Set([...readme.matchAll(/^\| (`[^|]+`) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([\w:]+)`/g)].map((k) => k[1])));
     expect([...readKeys].filter((k) => !documented.has(k))).toEqual([]);
+  });
+
+  test('the CDC table the README shows is what the example sink\'s createTableStatement gives', () => {
+    const ddl = new MySqlCdcToClickHouseStack(new App(), 'Cdc').sink.createTableStatement(ORDERS);
+    expect(readme).toContain('```sql\n' + ddl + '```');
   });
 });

@@ -28,8 +28,12 @@ const CONNECT_KEYS = [
   'transforms', 'predicates', 'errors.retry.timeout', 'errors.retry.delay.max.ms', 'errors.tolerance', 'errors.log.enable',
   'errors.log.include.messages',
 ];
-/** Prefixes of Kafka Connect's own pass-through settings. */
-const CONNECT_PREFIXES = ['key.converter.', 'value.converter.', 'header.converter.', 'transforms.', 'predicates.'];
+/**
+ * Prefixes of Kafka Connect's own pass-through settings, with the per-connector client overrides of KIP-458
+ * (`consumer.override.`, `producer.override.`, `admin.override.`; Kafka 3.0 made `All` the default override policy).
+ */
+const CONNECT_PREFIXES = ['key.converter.', 'value.converter.', 'header.converter.', 'transforms.', 'predicates.',
+  'consumer.override.', 'producer.override.', 'admin.override.'];
 
 /** Kafka Connect's keys of sink connectors (`SinkConnectorConfig`). */
 export const SINK_FRAMEWORK = {

@@ -28,6 +28,7 @@ import {
  */
 
 const RELEASE = { sha256: 'a'.repeat(64), configProvider: { url: 'https://example.com/msk-config-providers.zip', sha256: 'b'.repeat(64) } };
+const AVRO = SinkValueFormat.avro('https://registry.example.com');
 
 /** The stack, network and cluster every connector case builds on. */
 interface Base {
@@ -378,13 +379,13 @@ export const CASES: ChangeCase[] = [
   when('ClickHouseSinkConnector', 'deadLetterQueue', sink, { errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } }, [...CONNECTOR, ...POLICY]),
   when('ClickHouseSinkConnector', 'errorsRetryTimeoutMs / retryCount / timeoutSeconds', sink, { errorsRetryTimeoutMs: 60000, retryCount: 5, timeoutSeconds: 60 }, CONNECTOR),
   when('ClickHouseSinkConnector', 'tableRefreshIntervalSeconds', sink, { tableRefreshIntervalSeconds: 60 }, CONNECTOR),
-  when('ClickHouseSinkConnector', 'clickhouseClientInsertTimeoutMs', sink, { clickhouseClientInsertTimeoutMs: 120000 }, CONNECTOR),
-  when('ClickHouseSinkConnector', 'bufferCount / bufferFlushTimeMs', sink, { exactlyOnce: false, bufferCount: 10000, bufferFlushTimeMs: 1000 }, CONNECTOR, { from: { exactlyOnce: false } }),
+  when('ClickHouseSinkConnector', 'clickhouseClientInsertTimeoutMs', sink, { version: '1.3.10', clickhouseClientInsertTimeoutMs: 120000 }, CONNECTOR, { from: { version: '1.3.10' } }),
+  when('ClickHouseSinkConnector', 'bufferCount / bufferFlushTimeMs', sink, { version: '1.3.6', exactlyOnce: false, bufferCount: 10000, bufferFlushTimeMs: 1000 }, CONNECTOR, { from: { version: '1.3.6', exactlyOnce: false } }),
   when('ClickHouseSinkConnector', 'ignorePartitionsWhenBatching', sink, { exactlyOnce: false, ignorePartitionsWhenBatching: true }, CONNECTOR, { from: { exactlyOnce: false } }),
   when('ClickHouseSinkConnector', 'dbTopicSplitChar', sink, { dbTopicSplitChar: '.' }, CONNECTOR),
   when('ClickHouseSinkConnector', 'dateTimeFormats', sink, { dateTimeFormats: { created: 'yyyy-MM-dd HH:mm:ss' } }, CONNECTOR),
-  when('ClickHouseSinkConnector', 'autoEvolve', sink, { autoEvolve: true }, CONNECTOR),
-  when('ClickHouseSinkConnector', 'debeziumCdcEnabled', sink, { version: '1.4.0', debeziumCdcEnabled: true }, CONNECTOR, { from: { version: '1.4.0' } }),
+  when('ClickHouseSinkConnector', 'autoEvolve', sink, { version: '1.3.8', autoEvolve: true }, CONNECTOR, { from: { version: '1.3.8' } }),
+  when('ClickHouseSinkConnector', 'debeziumCdcEnabled', sink, { version: '1.4.0', valueFormat: AVRO, debeziumCdcEnabled: true }, CONNECTOR, { from: { version: '1.4.0', valueFormat: AVRO } }),
   when('ClickHouseSinkConnector', 'valueFormat', sink, { valueFormat: SinkValueFormat.string() }, CONNECTOR),
   when('ClickHouseSinkConnector', 'transforms', sink,
     { transforms: [{ name: 'topic', type: 'com.clickhouse.kafka.connect.transforms.ExtractTopic$Value', properties: { field: 'table' } }] }, CONNECTOR),
@@ -484,7 +485,7 @@ export const CASES: ChangeCase[] = [
   when('MySqlCdcToClickHouseStack', 'serverId', cdcStack, { serverId: 184055 }, CONNECTOR),
   when('MySqlCdcToClickHouseStack', 'debeziumVersion 2.7 → 3.0', cdcStack, { debeziumVersion: DebeziumVersion.V3_0 }, replaces('KafkaConnect::CustomPlugin', 'KafkaConnect::Connector')),
   when('MySqlCdcToClickHouseStack', 'debeziumRelease', cdcStack, { debeziumRelease: NEW_RELEASE }, replaces('KafkaConnect::CustomPlugin', 'KafkaConnect::Connector')),
-  when('MySqlCdcToClickHouseStack', 'sinkRelease', cdcStack, { sinkRelease: { version: '1.4.1', ...RELEASE } }, replaces('KafkaConnect::CustomPlugin', 'KafkaConnect::Connector')),
+  when('MySqlCdcToClickHouseStack', 'sinkRelease', cdcStack, { sinkRelease: { version: '1.5.0', ...RELEASE } }, replaces('KafkaConnect::CustomPlugin', 'KafkaConnect::Connector')),
   when('MySqlCdcToClickHouseStack', 'removalPolicy', cdcStack, { removalPolicy: RemovalPolicy.DESTROY }, updates('MSK::Cluster', 'RDS::DBCluster')),
 ];
 

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { testApp } from './compliance';
-import { ConnectorPlugin, MskCluster, PluginSource, PrivateSubnetWithNat } from '../../lib';
+import { CapturedTable, ConnectorPlugin, MskCluster, PluginSource, PrivateSubnetWithNat } from '../../lib';
 
 /** Example checksum for plugin sources in tests (the handler, not the construct, checks it against real bytes). */
 export const EXAMPLE_SHA256 = 'a'.repeat(64);
@@ -34,3 +34,20 @@ export function userKey(scope: Construct, id: string): kms.Key {
   }));
   return key;
 }
+
+/** shop.orders of the example database, as in test/fixtures/debezium-2.7-mysql-orders.json and the README. */
+export const ORDERS: CapturedTable = {
+  database: 'shop',
+  table: 'orders',
+  primaryKey: ['id'],
+  columns: [
+    { name: 'id', type: 'BIGINT UNSIGNED' },
+    { name: 'customer_id', type: 'INT UNSIGNED' },
+    { name: 'amount', type: 'DECIMAL(12,2)' },
+    { name: 'status', type: 'VARCHAR(16)' },
+    { name: 'note', type: 'TEXT', nullable: true },
+    { name: 'placed_on', type: 'DATE' },
+    { name: 'updated_at', type: 'DATETIME(3)' },
+    { name: 'paid_at', type: 'TIMESTAMP', nullable: true },
+  ],
+};
