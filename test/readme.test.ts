@@ -3,11 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { readmeApp } from './readme-snippets.generated';
+import { MySqlCdcToClickHouseStack } from '../lib';
 import { GENERATED, renderSnippetProgram, tsBlocks } from '../scripts/readme-snippets';
 import { CfnTemplate } from './support/cfn-resolver';
 import { ORDERS } from './support/fixtures';
 import { RuntimeOracle } from './support/runtime-oracle';
-import { MySqlCdcToClickHouseStack } from '../lib';
 
 const ROOT = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
