@@ -15,7 +15,9 @@
  * 4. The ClickHouse sink 1.3.5 (ClickHouse/clickhouse-kafka-connect v1.3.5 ClickHouseWriter.doInsertJsonV1,
  *    ClickHouseHelperClient.describeTableV1): a schemaless record is inserted as JSONEachRow; columns that are
  *    MATERIALIZED, ALIAS or EPHEMERAL are not among the table's columns, fields without a column are removed
- *    (cleanupExtraFields), a null value is skipped.
+ *    (cleanupExtraFields), a null record value is skipped, and Gson (its JSON writer at 1.3.5) leaves null fields out,
+ *    so ClickHouse fills them like omitted ones: NULL in a Nullable column, the type's zero value otherwise (both
+ *    modelled below as reading a null).
  * 5. ClickHouse's JSON input (ClickHouse/ClickHouse src/DataTypes/Serializations): a Decimal reads a number or a
  *    quoted number (SerializationDecimal::deserializeTextJSON), Date32 reads a bare number as days
  *    (SerializationDate32), DateTime64 reads a bare number as ticks of its precision and a quoted string with the
