@@ -13,7 +13,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaRegex, checkMaxLength, checkUnique, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaRegex, checkMaxLength, checkNoSecretInText, checkUnique, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -295,6 +295,10 @@ export class MskConnector extends Resource implements IMskConnector {
     }
     checkNoLiteralSecrets('connectorConfiguration', config);
     checkConnectorConfiguration(config);
+    for (const [key, value] of Object.entries(config)) {
+      // A password can arrive inside a connection string or URL, not only under a password-named key.
+      checkNoSecretInText(`\`connectorConfiguration\` ${show(key)}`, value);
+    }
     // AWS::KafkaConnect::Connector ConnectorDescription: maxLength 1024.
     checkMaxLength('description', props.description, 1024);
     const usesSecretsProvider = Object.values(config).some((v) => typeof v === 'string' && v.includes('${secretsmanager:'));

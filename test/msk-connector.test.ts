@@ -476,6 +476,14 @@ describe('bad input: consistency and values passed through (#14)', () => {
     inStack('Us', 'us-east-1');
     expect(() => inStack('Eu2', 'eu-west-1')).toThrow("`connectorName` 'orders-sink' is already used by 'Eu/Connector' in the same account and region");
   });
+  test('fails on a password inside a connection string', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'connection.url': 'jdbc:postgresql://db:5432/app?user=app&password=hunter2' })))
+      .toThrow("`connectorConfiguration` 'connection.url' must not carry credentials (found 'user='): it is stored in plain text in the template and the connector");
+  });
+  test('fails on a URL with credentials in the configuration', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'value.converter.schema.registry.url': 'https://key:secret@registry.example.com' })))
+      .toThrow("`connectorConfiguration` 'value.converter.schema.registry.url' must not carry credentials ('user:password@' in a URL)");
+  });
   test('fails on a description longer than CloudFormation takes', () => {
     expect(() => connector({ description: 'd'.repeat(1025) })).toThrow('`description` must be at most 1024 characters, got 1025');
   });
