@@ -768,6 +768,10 @@ export class ClickHouseSinkConnector extends Construct {
       if (!permissionPattern.endsWith('*') || permissionPattern.length < 2) {
         throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix ending in '*', got ${show(permissionPattern)}`);
       }
+      // The pattern becomes a kafka-cluster topic ARN: a topic-name prefix (Kafka's topic grammar) plus '*'.
+      if (!Token.isUnresolved(permissionPattern) && !/^[a-zA-Z0-9._-]+\*$/.test(permissionPattern)) {
+        throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got ${show(permissionPattern)}`);
+      }
       checkRegexCovered(regex, permissionPattern);
     }
     this.checkTopicKeyedMaps(props);

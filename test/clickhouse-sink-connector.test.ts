@@ -524,6 +524,9 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   test('a regex whose every alternative starts with the prefix passes', () => {
     expect(config(setup(regex('^orders\\.(eu|us)\\..+', 'orders.*')).stack)['topics.regex']).toBe('^orders\\.(eu|us)\\..+');
   });
+  test('fails on a permissionPattern that is not a topic-name prefix', () => {
+    fails(regex('orders/.*', 'orders/*'), "`topicsRegex.permissionPattern` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got 'orders/*'");
+  });
   test('fails on a regex Java would not compile', () => {
     fails(regex('orders-{eu}', 'orders-*'), "`topicsRegex.regex` has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got 'orders-{eu}'");
   });

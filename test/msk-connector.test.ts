@@ -484,6 +484,9 @@ describe('bad input: consistency and values passed through (#14)', () => {
     expect(() => connector(config({ 'topics': 'orders', 'value.converter.schema.registry.url': 'https://key:secret@registry.example.com' })))
       .toThrow("`connectorConfiguration` 'value.converter.schema.registry.url' must not carry credentials ('user:password@' in a URL)");
   });
+  test('fails on a Kafka Connect version MSK Connect cannot parse', () => {
+    expect(() => KafkaConnectVersion.of('3.7', 17)).toThrow("`version` must be a Kafka Connect version such as '3.7.x' or '2.7.1', got '3.7'");
+  });
   test('fails on a description longer than CloudFormation takes', () => {
     expect(() => connector({ description: 'd'.repeat(1025) })).toThrow('`description` must be at most 1024 characters, got 1025');
   });
