@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,10 +8,13 @@ import { Construct } from 'constructs';
 import { CapturedTable, ChangeEventFormat, ChangeTable, IChangeEventSource } from './change-events';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
-import { ConnectorPermissions } from './connector-role';
+import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import {
+  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoSecretInText, checkNoUrlCredentials, checkUnique, coveredBy, literalPrefixes,
+} from './private/checks-connect';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
@@ -117,6 +120,9 @@ function checkHostname(hostname: string): void {
   if (hostname.includes('://')) {
     throw new Error(`\`hostname\` must not contain a scheme (the sink builds the URL from \`ssl\`), got ${show(hostname)}`);
   }
+  if (hostname.includes('@')) {
+    throw new Error(`\`hostname\` must not carry credentials ('user:password@'): it is stored in plain text; give them in \`credentials\`, got ${show(hostname.replace(/^.*@/, '***@'))}`);
+  }
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$/.test(hostname)) {
     throw new Error(`\`hostname\` must be a host name or IPv4 address without port or path, got ${show(hostname)}`);
   }
@@ -154,6 +160,16 @@ export class SinkValueFormat {
 
   /** Any converter and its `value.converter.*` settings. */
   public static custom(converterClass: string, settings: { [key: string]: string } = {}): SinkValueFormat {
+    checkJavaClass('`converterClass`', converterClass);
+    for (const [key, value] of Object.entries(settings)) {
+      // Confluent converters: basic.auth.user.info is 'user:password'; the registry URL may carry credentials too.
+      if (/(user\.info|password|secret|api[._-]?key)/i.test(key) && !Token.isUnresolved(value) && !/^\$\{[a-zA-Z0-9_-]+:[^}]+\}$/.test(value)) {
+        throw new Error(`\`settings\` ${show(key)} must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
+      }
+      if (key.endsWith('url')) {
+        checkNoUrlCredentials(`settings.${key}`, value);
+      }
+    }
     return new SinkValueFormat({
       'value.converter': converterClass,
       ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [`value.converter.${k}`, v])),
@@ -164,6 +180,7 @@ export class SinkValueFormat {
     if (!Token.isUnresolved(url) && !/^https:\/\/\S+$/.test(url)) {
       throw new Error(`\`schemaRegistryUrl\` must be an https:// URL, got ${show(url)}`);
     }
+    checkNoUrlCredentials('schemaRegistryUrl', url);
     return new SinkValueFormat({ 'value.converter': converter, 'value.converter.schema.registry.url': url });
   }
 
@@ -629,7 +646,7 @@ export class ClickHouseSinkConnector extends Construct {
     const capacity = props.capacity ?? ConnectorCapacity.autoScaled();
     if (!capacity.isAutoScaled || props.tasksMax !== undefined) {
       checkIntegerRange('tasksMax', props.tasksMax, 1, 1000);
-      config['tasks.max'] = String(props.tasksMax ?? 1);
+      config['tasks.max'] = Tokenization.stringifyNumber(props.tasksMax ?? 1);
     }
 
     const readTopics = props.topics ?? [props.topicsRegex!.permissionPattern];
@@ -641,6 +658,10 @@ export class ClickHouseSinkConnector extends Construct {
       secrets: [props.credentials],
       secretKeys: props.credentialsKey && !props.credentials.encryptionKey ? [props.credentialsKey] : undefined,
     };
+    const roleOwner = props.role?.node.scope;
+    if (roleOwner instanceof LeastPrivilegeConnectorRole) {
+      this.checkRoleCovers(roleOwner, props);
+    }
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,
       vpc: props.vpc,
@@ -692,6 +713,32 @@ export class ClickHouseSinkConnector extends Construct {
     return ChangeTable.createStatement(captured, { database: this.database, table: this.topicToTableMap[topic] ?? topic });
   }
 
+  /** Maps keyed by topic must name topics the sink reads: an entry for another topic is never used. */
+  private checkTopicKeyedMaps(props: ClickHouseSinkConnectorProps): void {
+    const reads = props.topics ? `\`topics\` ${show(props.topics)}` : `\`topicsRegex.regex\` ${show(props.topicsRegex!.regex)}`;
+    for (const [topic, table] of Object.entries(props.topicToTableMap ?? {})) {
+      checkTopicName('topicToTableMap', topic);
+      if (!this.topicMatches(topic)) {
+        throw new Error(`\`topicToTableMap\` maps ${show(topic)}, which is not among the topics the sink reads (${reads}): its table would never receive rows`);
+      }
+      checkClickHouseName(`topicToTableMap[${show(topic)}]`, table, true);
+    }
+  }
+
+  /** A LeastPrivilegeConnectorRole given as `role` must allow what this sink reads and writes. */
+  private checkRoleCovers(role: LeastPrivilegeConnectorRole, props: ClickHouseSinkConnectorProps): void {
+    const readTopics = role.readTopics;
+    if (props.topics) {
+      const missing = props.topics.filter((t) => !Token.isUnresolved(t) && !coveredBy(t, readTopics));
+      if (missing.length > 0) {
+        throw new Error(`\`role\` (${show(role.node.path)}) readTopics ${show(readTopics)} do not cover \`topics\` ${show(missing)}: the sink would start and move no data from them (TopicAuthorizationException)`);
+      }
+    } else if (props.topicsRegex && !coveredBy(props.topicsRegex.permissionPattern, readTopics)
+      && !readTopics.some((r) => r.endsWith('*') && props.topicsRegex!.permissionPattern.startsWith(r.substring(0, r.length - 1)))) {
+      throw new Error(`\`role\` (${show(role.node.path)}) readTopics ${show(readTopics)} do not cover \`topicsRegex.permissionPattern\` ${show(props.topicsRegex.permissionPattern)}: the sink would start and move no data (TopicAuthorizationException)`);
+    }
+  }
+
   private releasePlugin(release: ClickHouseSinkRelease): IConnectorPlugin {
     checkReleaseVersion(release.version);
     return new ConnectorPlugin(this, 'Plugin', {
@@ -712,17 +759,22 @@ export class ClickHouseSinkConnector extends Construct {
     if (props.topics) {
       checkNotEmpty('topics', props.topics);
       props.topics.forEach((t) => checkTopicName('topics', t));
+      // Kafka Connect subscribes to the set; a repeated topic is a copy-paste slip (often of a different one).
+      checkUnique('`topics`', props.topics);
     }
     if (props.topicsRegex) {
-      try {
-        new RegExp(props.topicsRegex.regex);
-      } catch {
-        throw new Error(`\`topicsRegex.regex\` must be a valid regular expression, got ${show(props.topicsRegex.regex)}`);
+      const { regex, permissionPattern } = props.topicsRegex;
+      checkJavaRegex('`topicsRegex.regex`', regex);
+      if (!permissionPattern.endsWith('*') || permissionPattern.length < 2) {
+        throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix ending in '*', got ${show(permissionPattern)}`);
       }
-      if (!props.topicsRegex.permissionPattern.endsWith('*') || props.topicsRegex.permissionPattern.length < 2) {
-        throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix ending in '*', got ${show(props.topicsRegex.permissionPattern)}`);
+      // The pattern becomes a kafka-cluster topic ARN: a topic-name prefix (Kafka's topic grammar) plus '*'.
+      if (!Token.isUnresolved(permissionPattern) && !/^[a-zA-Z0-9._-]+\*$/.test(permissionPattern)) {
+        throw new Error(`\`topicsRegex.permissionPattern\` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got ${show(permissionPattern)}`);
       }
+      checkRegexCovered(regex, permissionPattern);
     }
+    this.checkTopicKeyedMaps(props);
     const exactlyOnce = props.exactlyOnce ?? e.isCloud;
     checkIntegerRange('retryCount', props.retryCount, 3, 10);
     checkIntegerRange('timeoutSeconds', props.timeoutSeconds, 0, 600);
@@ -757,6 +809,10 @@ export class ClickHouseSinkConnector extends Construct {
       if (props.topics?.includes(props.deadLetterQueue.topicName)) {
         throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} is also in \`topics\`: the sink would read its own failures`);
       }
+      // Kafka Connect SinkConnectorConfig.validate refuses a DLQ topic matched by topics.regex.
+      if (props.topicsRegex && !Token.isUnresolved(props.deadLetterQueue.topicName) && this.topicMatches(props.deadLetterQueue.topicName)) {
+        throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} matches \`topicsRegex.regex\` ${show(props.topicsRegex.regex)}: the sink would read its own failures (Kafka Connect refuses it)`);
+      }
     }
     const secretName = props.credentials.secretName;
     const field = (f: string | undefined, fallback: string, prop: string) => {
@@ -768,12 +824,36 @@ export class ClickHouseSinkConnector extends Construct {
     };
     const usernameField = field(props.usernameField, 'username', 'usernameField');
     const passwordField = field(props.passwordField, 'password', 'passwordField');
+    if (usernameField === passwordField) {
+      throw new Error(`\`usernameField\` and \`passwordField\` must name different fields of the secret, got ${show(usernameField)} for both`);
+    }
+    // The sink builds http[s]://host:port/<database> and creates the KeeperMap table (zkDatabase) in it [CK-HC].
+    checkClickHouseName('database', props.database, true);
+    checkClickHouseName('keeperMapTable', props.keeperMapTable);
+    checkClickHouseName('keeperOnCluster', props.keeperOnCluster, true);
+    if (props.keeperMapPath !== undefined && !Token.isUnresolved(props.keeperMapPath) && !/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.keeperMapPath)) {
+      // A Keeper path: '/'-separated non-empty nodes, no trailing '/' (KeeperMap('<zkPath>') rejects empty nodes).
+      throw new Error(`\`keeperMapPath\` must be a Keeper path such as '/kafka-connect' ('/'-separated names of letters, digits, '_', '.', '-'; no empty or trailing part), got ${show(props.keeperMapPath)}`);
+    }
+    if (props.jdbcConnectionProperties !== undefined && !Token.isUnresolved(props.jdbcConnectionProperties)) {
+      checkNoSecretInText('`jdbcConnectionProperties`', props.jdbcConnectionProperties);
+      if (!/^\?[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(props.jdbcConnectionProperties)) {
+        throw new Error(`\`jdbcConnectionProperties\` must be a query string '?name=value&name=value' without spaces, got ${show(props.jdbcConnectionProperties)}`);
+      }
+    }
+    checkClickHouseSettings(props.clickhouseSettings);
+    for (const [f, pattern] of Object.entries(props.dateTimeFormats ?? {})) {
+      // The sink splits dateTimeFormats on ';' and then '=' [CK-CFG].
+      if (!/^[^=;\s]+$/.test(f) || /[;]/.test(pattern) || pattern === '') {
+        throw new Error(`\`dateTimeFormats\` must map column names (no '=', ';' or spaces) to non-empty patterns without ';', got ${show(f)}=${show(pattern)}`);
+      }
+    }
 
     const config: { [key: string]: string } = {
       'connector.class': CLICKHOUSE_SINK_CONNECTOR_CLASS,
       ...(props.topics ? { topics: props.topics.join(',') } : { 'topics.regex': props.topicsRegex!.regex }),
       'hostname': e.hostname,
-      'port': String(e.port),
+      'port': Tokenization.stringifyNumber(e.port),
       // The sink reads a missing `ssl` as false at run time (its config default says true): always explicit.
       'ssl': String(e.ssl),
       'database': props.database ?? 'default',
@@ -790,13 +870,13 @@ export class ClickHouseSinkConnector extends Construct {
       ['clickhouseSettings', settings && Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(',')],
       ['jdbcConnectionProperties', props.jdbcConnectionProperties],
       ['client_version', props.clientVersion],
-      ['errors.retry.timeout', props.errorsRetryTimeoutMs?.toString()],
-      ['retryCount', props.retryCount?.toString()],
-      ['timeoutSeconds', props.timeoutSeconds?.toString()],
-      ['tableRefreshInterval', props.tableRefreshIntervalSeconds?.toString()],
-      ['clickhouseClientInsertTimeoutMs', props.clickhouseClientInsertTimeoutMs?.toString()],
-      ['bufferCount', props.bufferCount?.toString()],
-      ['bufferFlushTime', props.bufferFlushTimeMs?.toString()],
+      ['errors.retry.timeout', num(props.errorsRetryTimeoutMs)],
+      ['retryCount', num(props.retryCount)],
+      ['timeoutSeconds', num(props.timeoutSeconds)],
+      ['tableRefreshInterval', num(props.tableRefreshIntervalSeconds)],
+      ['clickhouseClientInsertTimeoutMs', num(props.clickhouseClientInsertTimeoutMs)],
+      ['bufferCount', num(props.bufferCount)],
+      ['bufferFlushTime', num(props.bufferFlushTimeMs)],
       ['ignorePartitionsWhenBatching', props.ignorePartitionsWhenBatching?.toString()],
       ['zkPath', props.keeperMapPath],
       ['zkDatabase', props.keeperMapTable],
@@ -809,7 +889,7 @@ export class ClickHouseSinkConnector extends Construct {
       ['errors.deadletterqueue.topic.name', props.deadLetterQueue?.topicName],
       // A topic cannot have more replicas than the cluster has brokers: the default follows the cluster.
       ['errors.deadletterqueue.topic.replication.factor', props.deadLetterQueue
-        ? String(props.deadLetterQueue.replicationFactor ?? (props.cluster instanceof MskCluster ? props.cluster.defaultReplicationFactor : 3))
+        ? num(props.deadLetterQueue.replicationFactor ?? (props.cluster instanceof MskCluster ? props.cluster.defaultReplicationFactor : 3))
         : undefined],
       ['errors.deadletterqueue.context.headers.enable', props.deadLetterQueue ? String(props.deadLetterQueue.contextHeaders ?? true) : undefined],
     ];
@@ -819,6 +899,12 @@ export class ClickHouseSinkConnector extends Construct {
       }
     }
     const transforms = [...props.transforms ?? [], ...changeEventTransforms(props)];
+    // Kafka Connect's `transforms` is a list of aliases, each configured under transforms.<alias>.*: a repeated
+    // alias silently merges two transforms' properties (the last type wins).
+    checkUnique('`transforms`', (props.transforms ?? []).map((t) => t.name), 'names');
+    for (const t of props.transforms ?? []) {
+      checkJavaClass(`\`transforms\` ${show(t.name)} type`, t.type);
+    }
     if (transforms.length > 0) {
       config.transforms = transforms.map((t) => t.name).join(',');
       for (const t of transforms) {
@@ -840,6 +926,9 @@ export class ClickHouseSinkConnector extends Construct {
       written.push({ key, prop: 'additionalProperties', passThrough: true });
     }
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
+    for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
+      checkNoSecretInText(`\`additionalProperties\` ${show(key)}`, value);
+    }
     if (props.release) {
       checkReleaseVersion(props.release.version);
       // A release newer than the newest this library knows: the typed props are checked against the newest known
@@ -856,6 +945,46 @@ export class ClickHouseSinkConnector extends Construct {
 }
 
 /** A release number, 1.1.0 or later. */
+/**
+ * Every topic `regex` can match must be readable under `permissionPattern` (the IAM grant is kafka-cluster:ReadData
+ * on that prefix): a regex `events-.*` with pattern `orders-*` subscribes to topics the role may not read, and the
+ * connector runs and moves no data from them.
+ */
+function checkRegexCovered(regex: string, permissionPattern: string): void {
+  if (Token.isUnresolved(regex) || Token.isUnresolved(permissionPattern)) {
+    return;
+  }
+  const prefix = permissionPattern.substring(0, permissionPattern.length - 1);
+  const prefixes = literalPrefixes(regex);
+  const uncovered = prefixes.find((p) => !p.startsWith(prefix));
+  if (uncovered !== undefined) {
+    throw new Error(`\`topicsRegex.regex\` ${show(regex)} can match topics outside \`topicsRegex.permissionPattern\` ${show(permissionPattern)} (matches need not start with ${show(prefix)}${uncovered === '' ? '' : `, e.g. ones starting ${show(uncovered)}`}): the sink could not read them and would move no data from them; make every alternative of the regex start with the pattern's prefix`);
+  }
+}
+
+/** clickhouseSettings are sent as 'k=v,k=v' [CK-CFG]: names are ClickHouse setting names, values have no ','. */
+function checkClickHouseSettings(settings: { [key: string]: string } | undefined): void {
+  for (const [key, value] of Object.entries(settings ?? {})) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) {
+      throw new Error(`\`clickhouseSettings\` keys must be ClickHouse setting names (letters, digits, '_'), got ${show(key)}`);
+    }
+    if (/[,=]/.test(value) && !Token.isUnresolved(value)) {
+      throw new Error(`\`clickhouseSettings\` ${show(key)} must not contain ',' or '=' (the sink splits the list on them), got ${show(value)}`);
+    }
+    if (/(password|secret)/i.test(key)) {
+      throw new Error(`\`clickhouseSettings\` must not carry secrets (${show(key)} is stored in plain text in the template and the connector)`);
+    }
+  }
+}
+
+/**
+ * A number as a configuration string. `String()` of a number token gives its placeholder ('-1.888e+289'), which
+ * CloudFormation would receive as is; Tokenization keeps the reference.
+ */
+function num(n: number | undefined): string | undefined {
+  return n === undefined ? undefined : Tokenization.stringifyNumber(n);
+}
+
 function checkReleaseVersion(version: string): void {
   const m = VERSION.exec(version);
   if (!m) {

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
-import { checkIntegerRange, checkOneOf } from './private/validation';
+import { checkIntegerRange, checkOneOf, show } from './private/validation';
 
 /**
  * The Kafka Connect version MSK Connect runs a connector on.
@@ -15,6 +15,11 @@ export class KafkaConnectVersion {
 
   /** A version this class does not list yet. */
   public static of(version: string, javaVersion: number): KafkaConnectVersion {
+    // CreateConnector's kafkaConnectVersion is a release line such as '2.7.1' or '3.7.x' (MSK developer guide,
+    // msk-connect-plugins); anything else fails CreateConnector at deploy.
+    if (!Token.isUnresolved(version) && !/^\d+\.\d+\.(\d+|x)$/.test(version)) {
+      throw new Error(`\`version\` must be a Kafka Connect version such as '3.7.x' or '2.7.1', got ${show(version)}`);
+    }
     return new KafkaConnectVersion(version, javaVersion);
   }
 

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
+import { checkMaxLength, checkNoUrlCredentials } from './private/checks-connect';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createOnlyHash } from './private/naming';
@@ -103,6 +104,7 @@ function checkArtifact(prop: string, artifact: PluginArtifact): void {
     if (!url || url.protocol !== 'https:') {
       throw new Error(`\`${prop}\` must be an https:// URL of a release artifact, got ${show(artifact.url)}`);
     }
+    checkNoUrlCredentials(prop, artifact.url);
   }
   const shaProp = prop.replace(/url$/, 'sha256');
   if (!/^[0-9a-fA-F]{64}$/.test(artifact.sha256)) {
@@ -115,6 +117,17 @@ class S3ObjectSource extends PluginSource {
     super();
     if (!Token.isUnresolved(key) && !/\.(zip|jar)$/i.test(key)) {
       throw new Error(`\`key\` must name a .zip or .jar object (MSK Connect takes no other format), got ${show(key)}`);
+    }
+    // S3 object keys are 1-1024 bytes of UTF-8; a leading '/' is part of the key, so 'plugins/x.zip' copied from an
+    // s3:// URL with its slash names an object that does not exist (CreateCustomPlugin fails at deploy).
+    if (!Token.isUnresolved(key) && key.startsWith('/')) {
+      throw new Error(`\`key\` must be an S3 object key without a leading '/', got ${show(key)}`);
+    }
+    if (!Token.isUnresolved(key) && Buffer.byteLength(key, 'utf8') > 1024) {
+      throw new Error(`\`key\` must be at most 1024 bytes (the S3 object key limit), got ${Buffer.byteLength(key, 'utf8')}`);
+    }
+    if (!Token.isUnresolved(key) && key.startsWith('s3://')) {
+      throw new Error(`\`key\` must be an object key, not an s3:// URL (the bucket is given apart), got ${show(key)}`);
     }
   }
 
@@ -351,6 +364,8 @@ export class ConnectorPlugin extends Resource implements IConnectorPlugin {
     if (!Token.isUnresolved(prefix) && !/^[a-zA-Z0-9-]{1,100}$/.test(prefix)) {
       throw new Error(`\`namePrefix\` must be 1-100 letters, digits and hyphens, got ${show(prefix)}`);
     }
+    // AWS::KafkaConnect::CustomPlugin Description: maxLength 1024.
+    checkMaxLength('description', props.description, 1024);
     const bound = props.source._bind(this, prefix);
     // Every property of AWS::KafkaConnect::CustomPlugin is create-only and CloudFormation replaces it create-then-delete,
     // so the name hashes all of them: the content's identity, its type and the description.

@@ -128,6 +128,12 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
 
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /**
+   * The topic names and patterns this role may read (`readTopics`), so a connector given this role can check that
+   * it covers the topics the connector reads.
+   */
+  public readonly readTopics: string[];
+
   constructor(scope: Construct, id: string, props: LeastPrivilegeConnectorRoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -138,6 +144,8 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     for (const prop of ['readTopics', 'writeTopics', 'createTopics', 'describeTopicConfigurations', 'consumerGroups'] as const) {
       checkNotEmpty(prop, props[prop]);
     }
+
+    this.readTopics = [...props.readTopics ?? []];
 
     const statements: iam.PolicyStatement[] = [];
     const allow = (sid: string, actions: string[], resources: string[]) =>

@@ -13,6 +13,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
+import { checkJavaRegex, checkMaxLength, checkNoSecretInText, checkUnique, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -170,6 +171,63 @@ export function checkNoLiteralSecrets(prop: string, config: { [key: string]: str
  * connector is down; a sink resumes from its consumer group `connect-<name>`, a source from its offset storage topic
  * (see `docs/CHANGE-SAFETY.md`, generated from the change-safety tests).
  */
+/**
+ * Kafka Connect framework keys whose values the framework validates when the connector is created
+ * (ConnectorConfig, SinkConnectorConfig of Kafka 3.7): a bad value fails CreateConnector's first start, after the
+ * cluster and the workers were made.
+ */
+function checkConnectorConfiguration(config: { [key: string]: string }): void {
+  const value = (key: string) => (config[key] === undefined || Token.isUnresolved(config[key]) ? undefined : config[key]);
+  const tasks = value('tasks.max');
+  // ConnectorConfig: tasks.max is an INT, atLeast(1).
+  if (tasks !== undefined && (!/^\d+$/.test(tasks) || Number(tasks) < 1 || Number(tasks) > 2_147_483_647)) {
+    throw new Error(`\`connectorConfiguration\` 'tasks.max' must be a whole number of at least 1, got ${show(tasks)}`);
+  }
+  // ConnectorConfig: errors.tolerance is ValidString.in("none", "all").
+  const tolerance = value('errors.tolerance');
+  if (tolerance !== undefined && !['none', 'all'].includes(tolerance)) {
+    throw new Error(`\`connectorConfiguration\` 'errors.tolerance' must be 'none' or 'all', got ${show(tolerance)}`);
+  }
+  // SinkConnectorConfig.validate: "topics and topics.regex are mutually exclusive".
+  if (config.topics !== undefined && config['topics.regex'] !== undefined) {
+    throw new Error(`\`connectorConfiguration\` must set one of 'topics' and 'topics.regex', got both (${show(config.topics)} and ${show(config['topics.regex'])})`);
+  }
+  const topics = value('topics')?.split(',').map((t) => t.trim());
+  if (topics) {
+    checkUnique("`connectorConfiguration` 'topics'", topics);
+  }
+  const regex = value('topics.regex');
+  if (regex !== undefined) {
+    checkJavaRegex("`connectorConfiguration` 'topics.regex'", regex);
+  }
+  // SinkConnectorConfig.validate: the dead letter queue topic may not be among the topics the sink consumes.
+  const dlq = value('errors.deadletterqueue.topic.name');
+  if (dlq !== undefined && (topics?.includes(dlq) || (regex !== undefined && new RegExp(`^(?:${regex})$`).test(dlq)))) {
+    throw new Error(`\`connectorConfiguration\` 'errors.deadletterqueue.topic.name' ${show(dlq)} is among the topics the connector reads (${topics ? `'topics' ${show(config.topics)}` : `'topics.regex' ${show(regex)}`}): Kafka Connect refuses a sink that reads its own dead letter queue`);
+  }
+}
+
+/**
+ * The role must allow reading every topic the connector reads: otherwise the connector starts and its consumer
+ * gets TopicAuthorizationException on every poll, so no data moves (MSK IAM access control, kafka-cluster:ReadData).
+ */
+function checkRoleReads(prop: string, readTopics: readonly string[], config: { [key: string]: string }): void {
+  const topics = config.topics === undefined || Token.isUnresolved(config.topics) ? [] : config.topics.split(',').map((t) => t.trim());
+  const missing = topics.filter((t) => !coveredBy(t, readTopics));
+  const regex = config['topics.regex'];
+  if (regex !== undefined && !Token.isUnresolved(regex)) {
+    const prefixes = literalPrefixes(regex);
+    // A regex whose matches do not all start with a readable prefix reads topics the role may not read.
+    const uncovered = prefixes.filter((p) => !readTopics.some((r) => r.endsWith('*') && p.startsWith(r.substring(0, r.length - 1))));
+    if (uncovered.length > 0) {
+      throw new Error(`\`${prop}\` ${show([...readTopics])} does not cover every topic 'topics.regex' ${show(regex)} can match (e.g. ones starting ${show(uncovered[0])}): the connector would read topics its role may not read and move no data from them; give a read pattern ending in '*' that covers the regex`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(`\`${prop}\` ${show([...readTopics])} does not allow reading ${show(missing)} from 'topics': the connector would start and move no data from them (TopicAuthorizationException)`);
+  }
+}
+
 export class MskConnector extends Resource implements IMskConnector {
   public readonly connectorArn: string;
   public readonly connectorName: string;
@@ -236,6 +294,13 @@ export class MskConnector extends Resource implements IMskConnector {
       throw new Error('`connectorConfiguration` must set \'connector.class\'');
     }
     checkNoLiteralSecrets('connectorConfiguration', config);
+    checkConnectorConfiguration(config);
+    for (const [key, value] of Object.entries(config)) {
+      // A password can arrive inside a connection string or URL, not only under a password-named key.
+      checkNoSecretInText(`\`connectorConfiguration\` ${show(key)}`, value);
+    }
+    // AWS::KafkaConnect::Connector ConnectorDescription: maxLength 1024.
+    checkMaxLength('description', props.description, 1024);
     const usesSecretsProvider = Object.values(config).some((v) => typeof v === 'string' && v.includes('${secretsmanager:'));
     if (usesSecretsProvider) {
       if (!props.workerConfiguration?.secretsManagerConfigProvider) {
@@ -260,6 +325,8 @@ export class MskConnector extends Resource implements IMskConnector {
     }
     this.node.addValidation({ validate: () => this.checkConnectivity(securityGroups) });
 
+    registerConnectorName(this, props.connectorName);
+
     if (props.role) {
       this.role = props.role;
     } else {
@@ -269,6 +336,13 @@ export class MskConnector extends Resource implements IMskConnector {
         ...props.permissions,
       });
       this.role = this.leastPrivilegeRole.role;
+    }
+    const roleOwner = props.role?.node.scope;
+    // Without `permissions` the built role grants no topic reads at all; that case is not checked here (left for #14).
+    if (this.leastPrivilegeRole && props.permissions) {
+      checkRoleReads('permissions.readTopics', this.leastPrivilegeRole.readTopics, config);
+    } else if (roleOwner instanceof LeastPrivilegeConnectorRole) {
+      checkRoleReads(`role\` (${show(roleOwner.node.path)}) \`readTopics`, roleOwner.readTopics, config);
     }
 
     const logging = props.logging ?? {};
@@ -318,9 +392,9 @@ export class MskConnector extends Resource implements IMskConnector {
     });
     // The role's permissions must be attached before MSK Connect starts the workers: depend on the role (and its
     // default policy) and, for a LeastPrivilegeConnectorRole, on the managed policy that holds its permissions.
-    const roleOwner = this.leastPrivilegeRole ?? props.role?.node.scope;
-    if (roleOwner instanceof LeastPrivilegeConnectorRole) {
-      this.cfnConnector.node.addDependency(roleOwner.policy);
+    const policyOwner = this.leastPrivilegeRole ?? roleOwner;
+    if (policyOwner instanceof LeastPrivilegeConnectorRole) {
+      this.cfnConnector.node.addDependency(policyOwner.policy);
     }
     if (props.role) {
       this.cfnConnector.node.addDependency(props.role);

@@ -1,6 +1,7 @@
-import { Aws, Fn, IResource, Lazy, Names, Resource, Token } from 'aws-cdk-lib';
+import { Aws, Fn, IResource, Lazy, Names, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import { Construct } from 'constructs';
+import { checkMaxLength, checkWorkerPropertyCombination, checkWorkerPropertyValue } from './private/checks-connect';
 import { createOnlyHash } from './private/naming';
 import { checkIntegerAtLeast, checkIntegerRange, checkTopicName, show } from './private/validation';
 
@@ -113,12 +114,14 @@ export function checkWorkerProperty(key: string, value: string): void {
     if (!ALLOWED_CONSUMER.includes(key.substring('consumer.'.length))) {
       fail(`MSK Connect allows only these consumer overrides: ${ALLOWED_CONSUMER.join(', ')}`);
     }
+    checkWorkerPropertyValue(key, value);
     return;
   }
   if (key.startsWith('producer.')) {
     if (!ALLOWED_PRODUCER.includes(key.substring('producer.'.length))) {
       fail(`MSK Connect allows only these producer overrides: ${ALLOWED_PRODUCER.join(', ')}`);
     }
+    checkWorkerPropertyValue(key, value);
     return;
   }
   const prefix = DISALLOWED_PREFIXES.find((p) => key.startsWith(p));
@@ -128,6 +131,10 @@ export function checkWorkerProperty(key: string, value: string): void {
   if (DISALLOWED_KEYS.includes(key)) {
     fail('MSK Connect manages this worker property');
   }
+  if (key === 'offset.storage.topic') {
+    checkTopicName('properties', value);
+  }
+  checkWorkerPropertyValue(key, value);
 }
 
 /**
@@ -168,6 +175,9 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
     for (const [key, value] of Object.entries(props.properties ?? {})) {
       checkWorkerProperty(key, value);
     }
+    checkWorkerPropertyCombination(props.properties ?? {});
+    // AWS::KafkaConnect::WorkerConfiguration Description: maxLength 1024.
+    checkMaxLength('description', props.description, 1024);
     if (props.offsetStorageTopic !== undefined) {
       checkTopicName('offsetStorageTopic', props.offsetStorageTopic);
     }
@@ -184,8 +194,8 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
     const properties: { [key: string]: string } = {
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      ...(props.maxPollRecords !== undefined ? { 'consumer.max.poll.records': String(props.maxPollRecords) } : {}),
-      ...(props.maxPartitionFetchBytes !== undefined ? { 'consumer.max.partition.fetch.bytes': String(props.maxPartitionFetchBytes) } : {}),
+      ...(props.maxPollRecords !== undefined ? { 'consumer.max.poll.records': Tokenization.stringifyNumber(props.maxPollRecords) } : {}),
+      ...(props.maxPartitionFetchBytes !== undefined ? { 'consumer.max.partition.fetch.bytes': Tokenization.stringifyNumber(props.maxPartitionFetchBytes) } : {}),
       ...(this.secretsManagerConfigProvider ? {
         'config.providers': 'secretsmanager',
         'config.providers.secretsmanager.class': 'com.amazonaws.kafka.config.providers.SecretsManagerConfigProvider',

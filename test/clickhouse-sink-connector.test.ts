@@ -1,4 +1,4 @@
-import { SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -501,5 +501,171 @@ describe('bad input', () => {
   });
   test('fails on a schema registry URL that is not https', () => {
     expect(() => SinkValueFormat.avro('http://registry:8081')).toThrow("`schemaRegistryUrl` must be an https:// URL, got 'http://registry:8081'");
+  });
+});
+
+describe('bad input: consistency, values passed through, duplicates, secrets (#14)', () => {
+  const fails = (props: Partial<ClickHouseSinkConnectorProps>, message: string) => expect(() => setup(props)).toThrow(message);
+  const regex = (r: string, permissionPattern: string) => ({ topics: undefined, topicsRegex: { regex: r, permissionPattern } });
+
+  test('fails on a topic listed twice', () => {
+    fails({ topics: ['events', 'orders', 'events'] }, "`topics` lists 'events' more than once");
+  });
+  test('fails on a topicsRegex that reads topics outside its permissionPattern', () => {
+    fails(regex('events-.*', 'orders-*'),
+      "`topicsRegex.regex` 'events-.*' can match topics outside `topicsRegex.permissionPattern` 'orders-*' (matches need not start with 'orders-', e.g. ones starting 'events-'): the sink could not read them and would move no data from them; make every alternative of the regex start with the pattern's prefix");
+  });
+  test('fails on a regex alternative outside the permissionPattern', () => {
+    fails(regex('orders-.*|returns-.*', 'orders-*'), "`topicsRegex.regex` 'orders-.*|returns-.*' can match topics outside `topicsRegex.permissionPattern` 'orders-*' (matches need not start with 'orders-', e.g. ones starting 'returns-')");
+  });
+  test('fails on a regex that can match any topic', () => {
+    fails(regex('.*-events', 'app-*'), "`topicsRegex.regex` '.*-events' can match topics outside `topicsRegex.permissionPattern` 'app-*' (matches need not start with 'app-'): the sink could not read them");
+  });
+  test('a regex whose every alternative starts with the prefix passes', () => {
+    expect(config(setup(regex('^orders\\.(eu|us)\\..+', 'orders.*')).stack)['topics.regex']).toBe('^orders\\.(eu|us)\\..+');
+  });
+  test('fails on a permissionPattern that is not a topic-name prefix', () => {
+    fails(regex('orders/.*', 'orders/*'), "`topicsRegex.permissionPattern` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got 'orders/*'");
+  });
+  test('fails on a regex Java would not compile', () => {
+    fails(regex('orders-{eu}', 'orders-*'), "`topicsRegex.regex` has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got 'orders-{eu}'");
+  });
+  test('fails on a dead letter queue matched by topicsRegex', () => {
+    fails({ ...regex('events.*', 'events*'), errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } },
+      "`deadLetterQueue.topicName` 'events-dlq' matches `topicsRegex.regex` 'events.*': the sink would read its own failures (Kafka Connect refuses it)");
+  });
+  test('fails on a topicToTableMap entry for a topic the sink does not read', () => {
+    fails({ topicToTableMap: { evnets: 'events_table' } },
+      "`topicToTableMap` maps 'evnets', which is not among the topics the sink reads (`topics` ['events']): its table would never receive rows");
+  });
+  test('fails on a topicToTableMap entry the regex does not match', () => {
+    fails({ ...regex('events\\..+', 'events.*'), topicToTableMap: { 'orders.eu': 'orders' } },
+      "`topicToTableMap` maps 'orders.eu', which is not among the topics the sink reads (`topicsRegex.regex` 'events\\..+')");
+  });
+  test('fails on a topicToTableMap table that is not a ClickHouse identifier', () => {
+    fails({ topicToTableMap: { events: 'analytics.events' } },
+      "`topicToTableMap['events']` must be a ClickHouse identifier (a letter or '_', then letters, digits, '_', '-'; at most 206 characters), got 'analytics.events'");
+  });
+  test('fails on a database that is not a ClickHouse identifier', () => {
+    fails({ database: 'analytics/prod' }, "`database` must be a ClickHouse identifier (a letter or '_', then letters, digits, '_', '-'; at most 206 characters), got 'analytics/prod'");
+  });
+  test('fails on a keeperMapTable that is not a ClickHouse identifier', () => {
+    fails({ keeperMapTable: 'connect-state' }, "`keeperMapTable` must be a ClickHouse identifier (a letter or '_', then letters, digits, '_'; at most 206 characters), got 'connect-state'");
+  });
+  test('fails on a keeperOnCluster that is not a cluster name', () => {
+    fails({ keeperOnCluster: 'my cluster' }, "`keeperOnCluster` must be a ClickHouse identifier (a letter or '_', then letters, digits, '_', '-'; at most 206 characters), got 'my cluster'");
+  });
+  test('fails on a keeperMapPath with an empty or trailing part', () => {
+    fails({ keeperMapPath: '/kafka-connect/' }, "`keeperMapPath` must be a Keeper path such as '/kafka-connect' ('/'-separated names of letters, digits, '_', '.', '-'; no empty or trailing part), got '/kafka-connect/'");
+  });
+  test('fails on the same field for user name and password', () => {
+    fails({ usernameField: 'secret', passwordField: 'secret' }, "`usernameField` and `passwordField` must name different fields of the secret, got 'secret' for both");
+  });
+  test('fails on a password inside jdbcConnectionProperties', () => {
+    fails({ jdbcConnectionProperties: '?ssl=true&password=hunter2' },
+      "`jdbcConnectionProperties` must not carry credentials (found 'password='): it is stored in plain text in the template and the connector; pass them through `credentials` or a '${secretsmanager:...}' reference");
+  });
+  test('fails on a user inside jdbcConnectionProperties', () => {
+    fails({ jdbcConnectionProperties: '?user=ingest' }, "`jdbcConnectionProperties` must not carry credentials (found 'user=')");
+  });
+  test('fails on jdbcConnectionProperties that are not a query string', () => {
+    fails({ jdbcConnectionProperties: '?socket_timeout 30000' }, "`jdbcConnectionProperties` must be a query string '?name=value&name=value' without spaces, got '?socket_timeout 30000'");
+  });
+  test('fails on a connection string with a password in additionalProperties', () => {
+    fails({ additionalProperties: { 'proxy.url': 'http://proxy:Passw0rd@10.0.0.5:3128' } },
+      "`additionalProperties` 'proxy.url' must not carry credentials ('user:password@' in a URL): it is stored in plain text in the template and the connector");
+  });
+  test('fails on key=value credentials in an additionalProperties value', () => {
+    fails({ additionalProperties: { 'custom.connection': 'host=db;user=admin;pwd=x' } }, "`additionalProperties` 'custom.connection' must not carry credentials (found 'user=')");
+  });
+  test('a config-provider reference in an additionalProperties value passes', () => {
+    expect(config(setup({ additionalProperties: { 'value.converter.connection': 'password=${secretsmanager:db:password}' } }).stack)['value.converter.connection'])
+      .toBe('password=${secretsmanager:db:password}');
+  });
+  test('fails on a host name with credentials', () => {
+    expect(() => ClickHouseEndpoint.cloud({ hostname: 'default:pw@abc.clickhouse.cloud' }))
+      .toThrow("`hostname` must not carry credentials ('user:password@'): it is stored in plain text; give them in `credentials`, got '***@abc.clickhouse.cloud'");
+  });
+  test('fails on a schema registry URL with credentials', () => {
+    expect(() => SinkValueFormat.avro('https://key:secret@psrc.eu-west-1.aws.confluent.cloud'))
+      .toThrow("`schemaRegistryUrl` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://***@psrc.eu-west-1.aws.confluent.cloud'");
+  });
+  test('fails on literal registry credentials in a custom format', () => {
+    expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'basic.auth.user.info': 'key:secret' }))
+      .toThrow("`settings` 'basic.auth.user.info' must be a config-provider reference such as '${secretsmanager:<secret-name>:<key>}', not a literal value");
+  });
+  test('fails on a custom converter that is not a class name', () => {
+    expect(() => SinkValueFormat.custom('avro')).toThrow("`converterClass` must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'avro'");
+  });
+  test('fails on clickhouseSettings keys that are not setting names', () => {
+    fails({ clickhouseSettings: { 'insert quorum': '2' } }, "`clickhouseSettings` keys must be ClickHouse setting names (letters, digits, '_'), got 'insert quorum'");
+  });
+  test('fails on a clickhouseSettings value with the list separator', () => {
+    fails({ clickhouseSettings: { async_insert: '1,wait_for_async_insert=0' } },
+      "`clickhouseSettings` 'async_insert' must not contain ',' or '=' (the sink splits the list on them), got '1,wait_for_async_insert=0'");
+  });
+  test('fails on a secret in clickhouseSettings', () => {
+    fails({ clickhouseSettings: { password: 'x' } }, "`clickhouseSettings` must not carry secrets ('password' is stored in plain text in the template and the connector)");
+  });
+  test('fails on dateTimeFormats with a separator in a pattern', () => {
+    fails({ dateTimeFormats: { created_at: 'yyyy-MM-dd;HH' } },
+      "`dateTimeFormats` must map column names (no '=', ';' or spaces) to non-empty patterns without ';', got 'created_at'='yyyy-MM-dd;HH'");
+  });
+  test('fails on two transforms with one name', () => {
+    fails({ transforms: [{ name: 'flatten', type: 'org.apache.kafka.connect.transforms.Flatten$Value' }, { name: 'flatten', type: 'org.apache.kafka.connect.transforms.Flatten$Key' }] },
+      "`transforms` names 'flatten' more than once");
+  });
+  test('fails on a transform type that is not a class name', () => {
+    fails({ transforms: [{ name: 'flatten', type: 'Flatten' }] }, "`transforms` 'flatten' type must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'Flatten'");
+  });
+  test('fails on a LeastPrivilegeConnectorRole that does not cover the topics', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const role = new LeastPrivilegeConnectorRole(stack, 'Role', { cluster, connectorName: 'sink', readTopics: ['orders'] });
+    expect(() => minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, role: role.role }))
+      .toThrow("`role` ('S/Role') readTopics ['orders'] do not cover `topics` ['events']: the sink would start and move no data from them (TopicAuthorizationException)");
+  });
+  test('fails on a LeastPrivilegeConnectorRole that does not cover the permissionPattern', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const role = new LeastPrivilegeConnectorRole(stack, 'Role', { cluster, connectorName: 'sink', readTopics: ['events.eu.*'] });
+    expect(() => minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, role: role.role, ...regex('events\\..+', 'events.*') }))
+      .toThrow("`role` ('S/Role') readTopics ['events.eu.*'] do not cover `topicsRegex.permissionPattern` 'events.*'");
+  });
+  test('fails on a second sink with the same connector name', () => {
+    const { stack, cluster, network, credentials } = setup();
+    expect(() => new ClickHouseSinkConnector(stack, 'Sink2', {
+      cluster,
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnetSelection,
+      connectorName: 'events-to-clickhouse',
+      endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
+      credentials,
+      topics: ['orders'],
+      release: RELEASE,
+    })).toThrow("`connectorName` 'events-to-clickhouse' is already used by 'S/Sink/Connector' in the same account and region");
+  });
+});
+
+describe('tokens from the same app (#14)', () => {
+  test('number tokens (tasksMax, port, retryCount) reach the connector configuration as references, not placeholders', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const param = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+    minimalSink(stack, cluster, network.vpc, {
+      vpcSubnets: network.privateSubnetSelection,
+      endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'ch.internal', port: param('Port'), peer: ec2.Peer.ipv4('10.0.0.0/8') }),
+      capacity: ConnectorCapacity.provisioned(),
+      tasksMax: param('Tasks'),
+      retryCount: param('Retries'),
+    });
+    const connector = JSON.stringify(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'));
+    expect(connector).not.toMatch(/e\+\d{3}/);
+    expect(connector).toContain('{"Ref":"Tasks"}');
+    expect(connector).toContain('{"Ref":"Port"}');
+    expect(connector).toContain('{"Ref":"Retries"}');
   });
 });

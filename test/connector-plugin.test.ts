@@ -125,3 +125,34 @@ describe('ConnectorPlugin', () => {
     });
   });
 });
+
+describe('bad input (#14)', () => {
+  test('fails on a plugin URL with credentials', () => {
+    expect(() => PluginSource.fromUrl({ url: 'https://ci:s3cr3t@artifacts.example.com/a.zip', sha256: EXAMPLE_SHA256 }))
+      .toThrow("`url` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://***@artifacts.example.com/a.zip'");
+  });
+  test('fails on an extra artifact URL with credentials', () => {
+    expect(() => PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256, extraArtifacts: [{ url: 'https://u:p@example.com/b.jar', sha256: EXAMPLE_SHA256 }] }))
+      .toThrow("`extraArtifacts[0].url` must not carry credentials ('user:password@')");
+  });
+  test('fails on an S3 key with a leading slash', () => {
+    const stack = new Stack(testApp(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'plugins');
+    expect(() => PluginSource.fromS3Object(bucket, '/plugins/connector.zip')).toThrow("`key` must be an S3 object key without a leading '/', got '/plugins/connector.zip'");
+  });
+  test('fails on an s3:// URL given as the key', () => {
+    const stack = new Stack(testApp(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'plugins');
+    expect(() => PluginSource.fromS3Object(bucket, 's3://plugins/connector.zip')).toThrow("`key` must be an object key, not an s3:// URL (the bucket is given apart), got 's3://plugins/connector.zip'");
+  });
+  test('fails on an S3 key longer than S3 allows', () => {
+    const stack = new Stack(testApp(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'plugins');
+    expect(() => PluginSource.fromS3Object(bucket, `${'k'.repeat(1100)}.zip`)).toThrow('`key` must be at most 1024 bytes (the S3 object key limit), got 1104');
+  });
+  test('fails on a description longer than CloudFormation takes', () => {
+    const stack = new Stack(testApp(), 'S');
+    expect(() => new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }), description: 'd'.repeat(1100) }))
+      .toThrow('`description` must be at most 1024 characters, got 1100');
+  });
+});

@@ -6,9 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ConnectorCapacity, ConnectorPlugin, KafkaConnectVersion, MskCluster, MskConnector, MskConnectorProps, PluginSource, WorkerConfiguration,
+  ConnectorCapacity, ConnectorPlugin, KafkaConnectVersion, LeastPrivilegeConnectorRole, MskCluster, MskConnector, MskConnectorProps, PluginSource,
+  PrivateSubnetWithNat, WorkerConfiguration,
 } from '../lib';
-import { describeFindings, nagFindings, validatorFindings } from './support/compliance';
+import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 import { EXAMPLE_SHA256, pipelineBase, userKey } from './support/fixtures';
 
 function connector(props: Partial<MskConnectorProps> = {}, base = pipelineBase()) {
@@ -385,5 +386,108 @@ describe('bad input', () => {
   test('fails on a malformed extra artifact', () => {
     expect(() => PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256: EXAMPLE_SHA256 }] }))
       .toThrow("`extraArtifacts[0].url` must be an https:// URL of a release artifact, got 'ftp://x/y.jar'");
+  });
+});
+
+describe('bad input: consistency and values passed through (#14)', () => {
+  const config = (extra: { [key: string]: string }) => ({ connectorConfiguration: { 'connector.class': 'com.example.Sink', ...extra } });
+
+  test('fails on a tasks.max that is not a whole number of at least 1', () => {
+    expect(() => connector(config({ 'tasks.max': '0', 'topics': 'orders' }))).toThrow("`connectorConfiguration` 'tasks.max' must be a whole number of at least 1, got '0'");
+  });
+  test('fails on an errors.tolerance Kafka Connect does not know', () => {
+    expect(() => connector(config({ 'errors.tolerance': 'ALL', 'topics': 'orders' }))).toThrow("`connectorConfiguration` 'errors.tolerance' must be 'none' or 'all', got 'ALL'");
+  });
+  test('fails on both topics and topics.regex', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'topics.regex': 'orders.*' })))
+      .toThrow("`connectorConfiguration` must set one of 'topics' and 'topics.regex', got both ('orders' and 'orders.*')");
+  });
+  test('fails on a topic listed twice', () => {
+    expect(() => connector({ ...config({ topics: 'orders,returns, orders' }), permissions: { readTopics: ['orders', 'returns'] } }))
+      .toThrow("`connectorConfiguration` 'topics' lists 'orders' more than once");
+  });
+  test('fails on a topics.regex that does not compile', () => {
+    expect(() => connector(config({ 'topics.regex': 'orders-(' }))).toThrow("`connectorConfiguration` 'topics.regex' must be a valid regular expression, got 'orders-('");
+  });
+  test('fails on a topics.regex Java would not compile', () => {
+    expect(() => connector({ ...config({ 'topics.regex': 'orders-{eu}' }), permissions: { readTopics: ['orders-*'] } }))
+      .toThrow("`connectorConfiguration` 'topics.regex' has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got 'orders-{eu}'");
+  });
+  test('fails on an unbounded look-behind', () => {
+    expect(() => connector({ ...config({ 'topics.regex': 'orders-(?<!test.*)eu' }), permissions: { readTopics: ['orders-*'] } }))
+      .toThrow("`connectorConfiguration` 'topics.regex' has a look-behind without a maximum length, which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-(?<!test.*)eu'");
+  });
+  test('fails on a dead letter queue among the topics read', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'errors.deadletterqueue.topic.name': 'orders' })))
+      .toThrow("`connectorConfiguration` 'errors.deadletterqueue.topic.name' 'orders' is among the topics the connector reads ('topics' 'orders'): Kafka Connect refuses a sink that reads its own dead letter queue");
+  });
+  test('fails on a dead letter queue matched by topics.regex', () => {
+    expect(() => connector({ ...config({ 'topics.regex': 'orders.*', 'errors.deadletterqueue.topic.name': 'orders-dlq' }), permissions: { readTopics: ['orders*'] } }))
+      .toThrow("`connectorConfiguration` 'errors.deadletterqueue.topic.name' 'orders-dlq' is among the topics the connector reads ('topics.regex' 'orders.*')");
+  });
+  test('fails when the permissions do not allow reading a topic the connector reads', () => {
+    expect(() => connector({ ...config({ topics: 'orders,returns' }), permissions: { readTopics: ['orders'] } }))
+      .toThrow("`permissions.readTopics` ['orders'] does not allow reading ['returns'] from 'topics': the connector would start and move no data from them (TopicAuthorizationException)");
+  });
+  test('fails when the permissions do not cover topics.regex', () => {
+    expect(() => connector({ ...config({ 'topics.regex': 'events-.*' }), permissions: { readTopics: ['orders-*'] } }))
+      .toThrow("`permissions.readTopics` ['orders-*'] does not cover every topic 'topics.regex' 'events-.*' can match (e.g. ones starting 'events-')");
+  });
+  test('fails when a LeastPrivilegeConnectorRole given as role does not allow reading the topics', () => {
+    const base = pipelineBase();
+    const mine = new LeastPrivilegeConnectorRole(base.stack, 'Mine', { cluster: base.cluster, connectorName: 'orders-sink', readTopics: ['payments'] });
+    expect(() => connector({ permissions: undefined, role: mine.role }, base))
+      .toThrow("`role` ('S/Mine') `readTopics` ['payments'] does not allow reading ['orders'] from 'topics'");
+  });
+  test('a role read pattern covers the topics and the regex alternatives it prefixes', () => {
+    expect(() => connector({ ...config({ 'topics.regex': '(orders-eu|orders-us)\\..+' }), permissions: { readTopics: ['orders-*'] } })).not.toThrow();
+  });
+  test('fails on two connectors with one name in one account and region', () => {
+    const base = pipelineBase();
+    connector({}, base);
+    expect(() => new MskConnector(base.stack, 'Again', {
+      cluster: base.cluster,
+      vpc: base.network.vpc,
+      vpcSubnets: base.network.privateSubnetSelection,
+      connectorName: 'orders-sink',
+      plugin: base.plugin,
+      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'orders' },
+      permissions: { readTopics: ['orders'] },
+    })).toThrow("`connectorName` 'orders-sink' is already used by 'S/Connector' in the same account and region: MSK Connect connector names are unique per account and region");
+  });
+  test('the same name in two regions passes, and twice in one region fails across stacks', () => {
+    const app = testApp();
+    const inStack = (id: string, region: string) => {
+      const stack = new Stack(app, id, { env: { account: '111111111111', region } });
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+      const plugin = new ConnectorPlugin(stack, 'Plugin', { source: PluginSource.fromUrl({ url: 'https://example.com/c.zip', sha256: EXAMPLE_SHA256 }) });
+      return new MskConnector(stack, 'Connector', {
+        cluster,
+        vpc: network.vpc,
+        vpcSubnets: network.privateSubnetSelection,
+        connectorName: 'orders-sink',
+        plugin,
+        connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'orders' },
+        permissions: { readTopics: ['orders'] },
+      });
+    };
+    inStack('Eu', 'eu-west-1');
+    inStack('Us', 'us-east-1');
+    expect(() => inStack('Eu2', 'eu-west-1')).toThrow("`connectorName` 'orders-sink' is already used by 'Eu/Connector' in the same account and region");
+  });
+  test('fails on a password inside a connection string', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'connection.url': 'jdbc:postgresql://db:5432/app?user=app&password=hunter2' })))
+      .toThrow("`connectorConfiguration` 'connection.url' must not carry credentials (found 'user='): it is stored in plain text in the template and the connector");
+  });
+  test('fails on a URL with credentials in the configuration', () => {
+    expect(() => connector(config({ 'topics': 'orders', 'value.converter.schema.registry.url': 'https://key:secret@registry.example.com' })))
+      .toThrow("`connectorConfiguration` 'value.converter.schema.registry.url' must not carry credentials ('user:password@' in a URL)");
+  });
+  test('fails on a Kafka Connect version MSK Connect cannot parse', () => {
+    expect(() => KafkaConnectVersion.of('3.7', 17)).toThrow("`version` must be a Kafka Connect version such as '3.7.x' or '2.7.1', got '3.7'");
+  });
+  test('fails on a description longer than CloudFormation takes', () => {
+    expect(() => connector({ description: 'd'.repeat(1025) })).toThrow('`description` must be at most 1024 characters, got 1025');
   });
 });

@@ -83,3 +83,70 @@ describe('WorkerConfiguration', () => {
     });
   });
 });
+
+describe('bad input: values of worker properties (#14)', () => {
+  const fails = (properties: { [key: string]: string }, message: string) =>
+    expect(() => new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { properties })).toThrow(message);
+
+  test('fails on an auto.offset.reset Kafka does not know', () => {
+    fails({ 'consumer.auto.offset.reset': 'smallest' }, "`properties` 'consumer.auto.offset.reset' must be one of 'earliest', 'latest', 'none', got 'smallest'");
+  });
+  test('fails on producer acks that are not all, -1, 0 or 1', () => {
+    fails({ 'producer.acks': '2' }, "`properties` 'producer.acks' must be one of 'all', '-1', '0', '1', got '2'");
+  });
+  test('fails on a compression type Kafka does not know', () => {
+    fails({ 'producer.compression.type': 'brotli' }, "`properties` 'producer.compression.type' must be one of 'none', 'gzip', 'snappy', 'lz4', 'zstd', got 'brotli'");
+  });
+  test('fails on a short assignor name instead of a class', () => {
+    fails({ 'consumer.partition.assignment.strategy': 'org.apache.kafka.clients.consumer.RangeAssignor, roundrobin' },
+      "`properties` 'consumer.partition.assignment.strategy' must list fully qualified assignor classes such as 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor', got 'roundrobin'");
+  });
+  test('fails on a boolean that is not true or false', () => {
+    fails({ 'consumer.check.crcs': 'yes' }, "`properties` 'consumer.check.crcs' must be one of 'true', 'false', got 'yes'");
+  });
+  test('fails on a number that is not a whole number', () => {
+    fails({ 'consumer.max.poll.records': '1e3' }, "`properties` 'consumer.max.poll.records' must be a whole number between 1 and 2147483647, got '1e3'");
+  });
+  test('fails on a number out of the ConfigDef range', () => {
+    fails({ 'producer.metadata.max.idle.ms': '1000' }, "`properties` 'producer.metadata.max.idle.ms' must be a whole number between 5000 and 9007199254740991, got '1000'");
+  });
+  test('fails on an int beyond Java int range', () => {
+    fails({ 'producer.batch.size': '3000000000' }, "`properties` 'producer.batch.size' must be a whole number between 0 and 2147483647, got '3000000000'");
+  });
+  test('fails on a converter that is not a class name', () => {
+    fails({ 'value.converter': 'json' }, "`properties` 'value.converter' must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'json'");
+  });
+  test('fails on an invalid offset.storage.topic given as a property', () => {
+    fails({ 'offset.storage.topic': 'offsets of sink' }, "`properties` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'offsets of sink'");
+  });
+  test('fails on a heartbeat not below the session timeout', () => {
+    fails({ 'consumer.heartbeat.interval.ms': '10000', 'consumer.session.timeout.ms': '10000' },
+      "`properties` 'consumer.heartbeat.interval.ms' (10000) must be lower than 'consumer.session.timeout.ms' (10000)");
+  });
+  test('fails on a heartbeat not below the default session timeout', () => {
+    fails({ 'consumer.heartbeat.interval.ms': '60000' },
+      "`properties` 'consumer.heartbeat.interval.ms' (60000) must be lower than 'consumer.session.timeout.ms' (45000, the default)");
+  });
+  test('fails on the idempotent producer without acks=all', () => {
+    fails({ 'producer.enable.idempotence': 'true', 'producer.acks': '1' },
+      "`properties` 'producer.enable.idempotence' true needs 'producer.acks' all (the idempotent producer requires it), got '1'");
+  });
+  test('fails on a description longer than CloudFormation takes', () => {
+    expect(() => new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { description: 'x'.repeat(1025) }))
+      .toThrow('`description` must be at most 1024 characters, got 1025');
+  });
+  test('valid values pass, booleans in any case as Kafka parses them', () => {
+    const stack = new Stack(testApp(), 'S');
+    new WorkerConfiguration(stack, 'Workers', {
+      properties: {
+        'consumer.auto.offset.reset': 'earliest',
+        'producer.acks': '-1',
+        'producer.enable.idempotence': 'TRUE',
+        'producer.compression.type': 'zstd',
+        'consumer.partition.assignment.strategy': 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor',
+        'consumer.heartbeat.interval.ms': '3000',
+      },
+    });
+    expect(decoded(stack)).toContain('producer.compression.type=zstd');
+  });
+});
