@@ -338,3 +338,24 @@ describe('bad input', () => {
       .toThrow("`vpcCidr` is only for a new VPC; with an existing `vpc` give `privateSubnetCidrs`, got '10.9.0.0/16'");
   });
 });
+
+describe('bad input (#14)', () => {
+  test('fails on a duplicate availability zone', () => {
+    expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }))
+      .toThrow("`availabilityZones` must not name the same entry twice, got 'eu-west-1a' twice in ['eu-west-1a', 'eu-west-1a']");
+  });
+
+  test('fails on an AZ id instead of an AZ name', () => {
+    expect(() => build({ availabilityZones: ['euw1-az1', 'euw1-az2'] }))
+      .toThrow("`availabilityZones` must hold availability zone names such as 'eu-west-1a' (not zone ids such as 'euw1-az1'), got 'euw1-az1'");
+  });
+
+  test('fails if flowLogRetention is not a RetentionDays value', () => {
+    expect(() => build({ flowLogRetention: 45 as any })).toThrow('`flowLogRetention` must be a logs.RetentionDays value (one of 1, 3, 5');
+  });
+
+  test('fails if flow logs are off but their retention is set', () => {
+    expect(() => build({ flowLogs: false, flowLogRetention: 30 }))
+      .toThrow('`flowLogRetention` is set but `flowLogs` is false, so it would be ignored; drop one of them');
+  });
+});
