@@ -565,7 +565,7 @@ export class MskCluster extends MskClusterBase {
     this.brokerCount = props.brokerCount ?? azCount;
     const brokersFitAzs = Number.isInteger(this.brokerCount) && this.brokerCount >= azCount && this.brokerCount % azCount === 0;
     if (!Token.isUnresolved(this.brokerCount) && !brokersFitAzs) {
-      throw new Error(`\`brokerCount\` must be a positive multiple of the number of availability zones (${azCount}), got ${this.brokerCount}`);
+      throw new Error(`\`brokerCount\` must be a positive multiple of the number of availability zones (${azCount}, the subnets \`vpcSubnets\` selects), got ${this.brokerCount}`);
     }
 
     this.checkStorage(props);

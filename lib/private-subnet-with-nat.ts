@@ -247,7 +247,7 @@ export class PrivateSubnetWithNat extends Construct {
     const azCount = props.availabilityZones?.length ?? props.availabilityZoneCount ?? 3;
     const natGateways = props.natGateways ?? azCount;
     if (natGateways > azCount) {
-      throw new Error(`\`natGateways\` must be at most the number of availability zones (${azCount}), got ${natGateways}`);
+      throw new Error(`\`natGateways\` must be at most the number of availability zones (${azCount}, from ${props.availabilityZones ? '`availabilityZones`' : props.availabilityZoneCount !== undefined ? '`availabilityZoneCount`' : 'the default of 3'}), got ${natGateways}`);
     }
     const needed = azCount * (2 ** (32 - privateMask) + 2 ** (32 - publicMask));
     const available = 2 ** (32 - vpcCidr.mask);
@@ -347,7 +347,7 @@ export class PrivateSubnetWithNat extends Construct {
 
     const natGateways = props.natGateways ?? chosen.length;
     if (natGateways > chosen.length) {
-      throw new Error(`\`natGateways\` must be at most the number of availability zones (${chosen.length}), got ${natGateways}`);
+      throw new Error(`\`natGateways\` must be at most the number of availability zones (${chosen.length}, from ${props.availabilityZones ? '`availabilityZones`' : props.availabilityZoneCount !== undefined ? '`availabilityZoneCount`' : 'the public subnets of `vpc`'}), got ${natGateways}`);
     }
 
     const natIds: string[] = [];

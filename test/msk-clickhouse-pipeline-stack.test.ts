@@ -414,7 +414,7 @@ describe('bad input (#14)', () => {
   });
 
   test('fails on a reserved topic', () => {
-    expect(make({ topics: ['__consumer_offsets'] })).toThrow("`topics[0]` must not be an internal topic of Kafka, MSK or MSK Connect");
+    expect(make({ topics: ['__consumer_offsets'] })).toThrow('`topics[0]` must not be an internal topic of Kafka, MSK or MSK Connect');
   });
 
   test('fails on partitions of 0', () => {

@@ -356,7 +356,7 @@ describe('compliance', () => {
 
 describe('bad input', () => {
   test('fails if the broker count is not a multiple of the AZ count', () => {
-    expect(() => setup({ brokerCount: 4 })).toThrow('`brokerCount` must be a positive multiple of the number of availability zones (3), got 4');
+    expect(() => setup({ brokerCount: 4 })).toThrow('`brokerCount` must be a positive multiple of the number of availability zones (3, the subnets `vpcSubnets` selects), got 4');
   });
 
   test('fails with fewer than 2 subnets', () => {

@@ -223,7 +223,7 @@ describe('bad input', () => {
 
   test('fails if there are more NAT gateways than AZs', () => {
     expect(() => new PrivateSubnetWithNat(stack(), 'N', { natGateways: 4 }))
-      .toThrow('`natGateways` must be at most the number of availability zones (3), got 4');
+      .toThrow('`natGateways` must be at most the number of availability zones (3, from the default of 3), got 4');
   });
 
   test('fails if natGateways is zero', () => {
@@ -359,3 +359,11 @@ describe('bad input (#14)', () => {
       .toThrow('`flowLogRetention` is set but `flowLogs` is false, so it would be ignored; drop one of them');
   });
 });
+
+describe('bad input (#14): messages name the props the user set', () => {
+  test('natGateways against availabilityZoneCount', () => {
+    expect(() => build({ availabilityZoneCount: 2, natGateways: 3 }))
+      .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZoneCount`), got 3');
+  });
+});
+
