@@ -32,6 +32,16 @@ export class KafkaVersion {
     if (!Token.isUnresolved(version) && !/^\d+\.\d+\.(\d+|x)(\.\d+)?(\.kraft|-tiered|\.tiered)?$/.test(version)) {
       throw new Error(`\`kafkaVersion\` must look like an MSK version such as '3.9.x.kraft' or '3.6.0', got '${version}'`);
     }
+    if (!Token.isUnresolved(version)) {
+      const [major, minor] = version.split('.').map(Number);
+      // MSK offers KRaft mode from Kafka 3.7 on, and Kafka 4.x has no ZooKeeper mode [MSK supported Apache Kafka versions].
+      if (version.endsWith('.kraft') && (major < 3 || (major === 3 && minor < 7))) {
+        throw new Error(`\`kafkaVersion\` KRaft mode needs Kafka 3.7 or later on MSK, got '${version}'`);
+      }
+      if (major >= 4 && !version.endsWith('.kraft')) {
+        throw new Error(`\`kafkaVersion\` ${major}.x runs in KRaft mode only on MSK: write '${version}.kraft', got '${version}'`);
+      }
+    }
     return new KafkaVersion(version);
   }
 

@@ -16,6 +16,7 @@ import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
+import { checkBrokerInstanceType, checkLogDelivery, checkServerPropertyValues, registerClusterName } from './private/checks-msk';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkOneOf, show } from './private/validation';
@@ -533,9 +534,7 @@ export class MskCluster extends MskClusterBase {
     this.kafkaVersion = props.kafkaVersion ?? KafkaVersion.V3_9_X_KRAFT;
 
     const instanceType = props.instanceType ?? 'kafka.m7g.large';
-    if (!Token.isUnresolved(instanceType) && !/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) {
-      throw new Error(`\`instanceType\` must be an MSK broker type such as 'kafka.m7g.large' or 'express.m7g.large', got ${show(instanceType)}`);
-    }
+    checkBrokerInstanceType('instanceType', instanceType);
     this.isExpress = instanceType.startsWith('express.');
 
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
@@ -566,7 +565,7 @@ export class MskCluster extends MskClusterBase {
     this.brokerCount = props.brokerCount ?? azCount;
     const brokersFitAzs = Number.isInteger(this.brokerCount) && this.brokerCount >= azCount && this.brokerCount % azCount === 0;
     if (!Token.isUnresolved(this.brokerCount) && !brokersFitAzs) {
-      throw new Error(`\`brokerCount\` must be a positive multiple of the number of availability zones (${azCount}), got ${this.brokerCount}`);
+      throw new Error(`\`brokerCount\` must be a positive multiple of the number of availability zones (${azCount}, the subnets \`vpcSubnets\` selects), got ${this.brokerCount}`);
     }
 
     this.checkStorage(props);
@@ -595,10 +594,14 @@ export class MskCluster extends MskClusterBase {
     checkOneOf('monitoringLevel', props.monitoringLevel, Object.values(MonitoringLevel));
 
     this.serverProperties = this.durableServerProperties(props.serverProperties ?? {});
+    checkServerPropertyValues(this.serverProperties, Token.isUnresolved(this.brokerCount) ? undefined : this.brokerCount);
 
     this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     if (!Token.isUnresolved(this.clusterName) && !/^[a-zA-Z][a-zA-Z0-9-]{0,63}$/.test(this.clusterName)) {
       throw new Error(`\`clusterName\` must be 1-64 letters, digits and hyphens starting with a letter, got ${show(this.clusterName)}`);
+    }
+    if (props.clusterName !== undefined) {
+      registerClusterName(this, props.clusterName);
     }
 
     this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the data volumes of MSK cluster ${this.clusterName}`, props.removalPolicy);
@@ -620,6 +623,7 @@ export class MskCluster extends MskClusterBase {
       serverProperties: Object.entries(this.serverProperties).map(([k, v]) => `${k}=${v}`).join('\n'),
     });
 
+    checkLogDelivery('brokerLogging', props.brokerLogging);
     const logging = props.brokerLogging ?? {};
     if (logging.cloudWatch ?? true) {
       this.logGroup = logging.logGroup ?? createLogGroup(this, 'BrokerLogs', {

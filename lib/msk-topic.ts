@@ -2,6 +2,7 @@ import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import type { IMskCluster } from './msk-cluster';
+import { checkTopicConfigValues, checkTopicNameNotReserved, registerTopicName } from './private/checks-msk';
 import { checkIntegerRange, checkTopicName, show } from './private/validation';
 
 /** Options of a topic, for {@link MskCluster.addTopic}. */
@@ -73,6 +74,7 @@ export class MskTopic extends Construct {
   constructor(scope: Construct, id: string, props: MskTopicProps) {
     super(scope, id);
     checkTopicName('topicName', props.topicName);
+    checkTopicNameNotReserved('topicName', props.topicName);
     checkIntegerRange('partitions', props.partitions, 1, 10000);
     const clusterRf = (props.cluster as { defaultReplicationFactor?: number }).defaultReplicationFactor;
     const replicationFactor = props.replicationFactor ?? clusterRf ?? 3;
@@ -81,6 +83,8 @@ export class MskTopic extends Construct {
 
     const configs = props.configs ?? {};
     checkTopicConfigs(configs, replicationFactor, (props.cluster as { minInSyncReplicas?: number }).minInSyncReplicas);
+    checkTopicConfigValues(configs);
+    registerTopicName(props.cluster, this, props.topicName);
 
     const resource = new msk.CfnTopic(this, 'Resource', {
       clusterArn: props.cluster.clusterArn,

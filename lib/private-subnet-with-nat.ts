@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
+import { checkAvailabilityZoneNames, checkRetentionDays } from './private/checks-msk';
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from './private/cidr';
 import { roleWithManagedPolicy } from './private/roles';
 import { createLogGroup } from './private/secure-defaults';
@@ -158,6 +159,15 @@ export class PrivateSubnetWithNat extends Construct {
       throw new Error(`\`availabilityZoneCount\` (${props.availabilityZoneCount}) must match the number of \`availabilityZones\` (${show(props.availabilityZones)}); set one of them`);
     }
     checkIntegerAtLeast('natGateways', props.natGateways, 1);
+    checkAvailabilityZoneNames('availabilityZones', props.availabilityZones);
+    checkRetentionDays('flowLogRetention', props.flowLogRetention);
+    if (props.flowLogs === false) {
+      for (const prop of ['flowLogRetention', 'flowLogEncryptionKey'] as const) {
+        if (props[prop] !== undefined) {
+          throw new Error(`\`${prop}\` is set but \`flowLogs\` is false, so it would be ignored; drop one of them`);
+        }
+      }
+    }
 
     const flowLogsOn = props.flowLogs ?? true;
     if (flowLogsOn) {
@@ -237,7 +247,7 @@ export class PrivateSubnetWithNat extends Construct {
     const azCount = props.availabilityZones?.length ?? props.availabilityZoneCount ?? 3;
     const natGateways = props.natGateways ?? azCount;
     if (natGateways > azCount) {
-      throw new Error(`\`natGateways\` must be at most the number of availability zones (${azCount}), got ${natGateways}`);
+      throw new Error(`\`natGateways\` must be at most the number of availability zones (${azCount}, from ${props.availabilityZones ? '`availabilityZones`' : props.availabilityZoneCount !== undefined ? '`availabilityZoneCount`' : 'the default of 3'}), got ${natGateways}`);
     }
     const needed = azCount * (2 ** (32 - privateMask) + 2 ** (32 - publicMask));
     const available = 2 ** (32 - vpcCidr.mask);
@@ -337,7 +347,7 @@ export class PrivateSubnetWithNat extends Construct {
 
     const natGateways = props.natGateways ?? chosen.length;
     if (natGateways > chosen.length) {
-      throw new Error(`\`natGateways\` must be at most the number of availability zones (${chosen.length}), got ${natGateways}`);
+      throw new Error(`\`natGateways\` must be at most the number of availability zones (${chosen.length}, from ${props.availabilityZones ? '`availabilityZones`' : props.availabilityZoneCount !== undefined ? '`availabilityZoneCount`' : 'the public subnets of `vpc`'}), got ${natGateways}`);
     }
 
     const natIds: string[] = [];

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MskClickHousePipelineStack } from '../lib';
+import { MskClickHousePipelineStack, MskClickHousePipelineStackProps } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 const app = testApp();
@@ -395,5 +395,39 @@ describe('security checklist: acknowledgements', () => {
 
   test('the stack is the only app stack (nothing else synthesized by the example)', () => {
     expect(app.node.children.filter((c) => c instanceof Stack)).toHaveLength(1);
+  });
+});
+
+describe('bad input (#14)', () => {
+  const make = (props: MskClickHousePipelineStackProps) => () => new MskClickHousePipelineStack(testApp(), 'P', props);
+
+  test('fails on duplicate topics', () => {
+    expect(make({ topics: ['orders', 'orders'] })).toThrow("`topics` must not name the same entry twice, got 'orders' twice in ['orders', 'orders']");
+  });
+
+  test('fails on an empty topics list', () => {
+    expect(make({ topics: [] })).toThrow('`topics` must not be empty, got []');
+  });
+
+  test('names the entry of a malformed topic', () => {
+    expect(make({ topics: ['ok', 'bad topic'] })).toThrow("`topics[1]` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'bad topic'");
+  });
+
+  test('fails on a reserved topic', () => {
+    expect(make({ topics: ['__consumer_offsets'] })).toThrow('`topics[0]` must not be an internal topic of Kafka, MSK or MSK Connect');
+  });
+
+  test('fails on partitions of 0', () => {
+    expect(make({ partitions: 0 })).toThrow('`partitions` must be a whole number between 1 and 10000, got 0');
+  });
+
+  test('fails on a malformed alarm e-mail address', () => {
+    expect(make({ alarmEmail: 'ops@example' })).toThrow("`alarmEmail` must be one e-mail address (local@domain.tld) for the SNS e-mail subscription, got 'ops@example'");
+    expect(make({ alarmEmail: 'a@x.com, b@x.com' })).toThrow("got 'a@x.com, b@x.com'");
+  });
+
+  test('names brokerInstanceType, the prop the user set', () => {
+    expect(make({ brokerInstanceType: 'kafka.m5.medium' }))
+      .toThrow("`brokerInstanceType` 'kafka.m5.medium' is not an MSK broker size; kafka.m5 comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge");
   });
 });

@@ -356,7 +356,7 @@ describe('compliance', () => {
 
 describe('bad input', () => {
   test('fails if the broker count is not a multiple of the AZ count', () => {
-    expect(() => setup({ brokerCount: 4 })).toThrow('`brokerCount` must be a positive multiple of the number of availability zones (3), got 4');
+    expect(() => setup({ brokerCount: 4 })).toThrow('`brokerCount` must be a positive multiple of the number of availability zones (3, the subnets `vpcSubnets` selects), got 4');
   });
 
   test('fails with fewer than 2 subnets', () => {
@@ -502,3 +502,171 @@ describe('bad input', () => {
     expect(() => MskCluster.fromClusterArn(stack, 'I', 'arn:aws:s3:::bucket')).toThrow('`clusterArn` must be an MSK cluster ARN');
   });
 });
+
+describe('bad input (#14): values passed through, duplicates', () => {
+  test('fails on an unknown broker family', () => {
+    expect(() => setup({ instanceType: 'kafka.r5.large' }))
+      .toThrow("`instanceType` must be of an MSK broker family (kafka.t3.*, kafka.m5.*, kafka.m7g.*, express.m7g.*), got 'kafka.r5.large'");
+  });
+
+  test('fails on a broker size MSK does not offer', () => {
+    expect(() => setup({ instanceType: 'kafka.m7g.24xlarge' }))
+      .toThrow("`instanceType` 'kafka.m7g.24xlarge' is not an MSK broker size; kafka.m7g comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge");
+  });
+
+  test('fails on a server property MSK manages', () => {
+    expect(() => setup({ serverProperties: { 'advertised.listeners': 'PLAINTEXT://x:9092' } }))
+      .toThrow("`serverProperties` cannot set 'advertised.listeners': MSK manages it and rejects the configuration (see \"Custom MSK configurations\"), got 'PLAINTEXT://x:9092'");
+  });
+
+  test('fails on a non-numeric log.retention.hours', () => {
+    expect(() => setup({ serverProperties: { 'log.retention.hours': '7d' } }))
+      .toThrow("`serverProperties` 'log.retention.hours' must be a whole number of at least -1, got '7d'");
+  });
+
+  test('fails on num.partitions of 0', () => {
+    expect(() => setup({ serverProperties: { 'num.partitions': '0' } }))
+      .toThrow("`serverProperties` 'num.partitions' must be a whole number of at least 1, got '0'");
+  });
+
+  test('fails on a non-boolean auto.leader.rebalance.enable', () => {
+    expect(() => setup({ serverProperties: { 'auto.leader.rebalance.enable': 'on' } }))
+      .toThrow("`serverProperties` 'auto.leader.rebalance.enable' must be 'true' or 'false', got 'on'");
+  });
+
+  test('fails on an unknown compression.type', () => {
+    expect(() => setup({ serverProperties: { 'compression.type': 'brotli' } }))
+      .toThrow("`serverProperties` 'compression.type' must be one of 'uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer', got 'brotli'");
+  });
+
+  test('fails on an unknown log.cleanup.policy', () => {
+    expect(() => setup({ serverProperties: { 'log.cleanup.policy': 'compacted' } }))
+      .toThrow("`serverProperties` 'log.cleanup.policy' must be one of 'delete', 'compact', 'compact,delete', 'delete,compact', got 'compacted'");
+  });
+
+  test('fails if offsets.topic.replication.factor exceeds the brokers', () => {
+    expect(() => setup({ serverProperties: { 'offsets.topic.replication.factor': '4' } }))
+      .toThrow("`serverProperties` 'offsets.topic.replication.factor' must be at most the broker count (3, from `brokerCount`/`vpcSubnets`), got '4'");
+  });
+
+  test('fails if transaction.state.log.min.isr exceeds its replication factor', () => {
+    expect(() => setup({ serverProperties: { 'transaction.state.log.replication.factor': '2', 'transaction.state.log.min.isr': '3' } }))
+      .toThrow("`serverProperties` 'transaction.state.log.min.isr' must be at most 'transaction.state.log.replication.factor' (2), got '3'");
+  });
+
+  test('fails on two clusters of one name in one stack', () => {
+    const { stack, network } = setup({ clusterName: 'orders' });
+    expect(() => new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, clusterName: 'orders' }))
+      .toThrow("`clusterName` 'orders' is already the name of cluster S/Cluster in the same account and region; MSK cluster names are unique per account and Region");
+  });
+
+  test('fails on two clusters of one name in two stacks of one account and region', () => {
+    const app = testApp();
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    for (const name of ['A', 'B']) {
+      const stack = new Stack(app, name, { env });
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+      const make = () => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, clusterName: 'orders' });
+      if (name === 'A') make();
+      else expect(make).toThrow("`clusterName` 'orders' is already the name of cluster A/Cluster in the same account and region");
+    }
+  });
+
+  test('fails if brokerLogging.logRetention is not a RetentionDays value', () => {
+    expect(() => setup({ brokerLogging: { logRetention: 45 as any } }))
+      .toThrow('`brokerLogging.logRetention` must be a logs.RetentionDays value (one of');
+    expect(() => setup({ brokerLogging: { logRetention: 45 as any } })).toThrow('days), got 45');
+  });
+
+  test('fails if brokerLogging turns CloudWatch off but sets its retention', () => {
+    expect(() => setup({ brokerLogging: { cloudWatch: false, logRetention: 30 } }))
+      .toThrow('`brokerLogging.logRetention` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
+  });
+
+  test('fails if brokerLogging sends the logs nowhere', () => {
+    expect(() => setup({ brokerLogging: { cloudWatch: false } }))
+      .toThrow('`brokerLogging` turns CloudWatch off and gives no `s3Bucket` or `firehoseDeliveryStreamName`, so the logs would go nowhere');
+  });
+
+  test('fails on an s3Prefix without a bucket', () => {
+    expect(() => setup({ brokerLogging: { s3Prefix: 'msk/' } }))
+      .toThrow("`brokerLogging.s3Prefix` is set but `brokerLogging.s3Bucket` is not, so it would be ignored, got 'msk/'");
+  });
+
+  test('fails on an s3Prefix starting with a slash', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'logs-bucket');
+    expect(() => new MskCluster(stack, 'C', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { s3Bucket: bucket, s3Prefix: '/msk' } }))
+      .toThrow("`brokerLogging.s3Prefix` must be an S3 key prefix of 1-1024 characters on one line, not starting with '/', got '/msk'");
+  });
+
+  test('fails on a malformed Firehose delivery stream name', () => {
+    expect(() => setup({ brokerLogging: { firehoseDeliveryStreamName: 'broker logs' } }))
+      .toThrow("`brokerLogging.firehoseDeliveryStreamName` must be a Firehose delivery stream name (1-64 letters, digits, '_', '.', '-'), got 'broker logs'");
+  });
+
+  test('fails on a KRaft version before 3.7 and a ZooKeeper 4.x version', () => {
+    expect(() => KafkaVersion.of('3.6.0.kraft')).toThrow("`kafkaVersion` KRaft mode needs Kafka 3.7 or later on MSK, got '3.6.0.kraft'");
+    expect(() => KafkaVersion.of('4.0.x')).toThrow("`kafkaVersion` 4.x runs in KRaft mode only on MSK: write '4.0.x.kraft', got '4.0.x'");
+  });
+});
+
+describe('bad input (#14): topics', () => {
+  test('fails on a reserved MSK Connect topic name', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: '__amazon_msk_connect_offsets_sink' }))
+      .toThrow("`topicName` must not be an internal topic of Kafka, MSK or MSK Connect ('__consumer_offsets', '__transaction_state', '__cluster_metadata', '__amazon_msk*'), got '__amazon_msk_connect_offsets_sink'");
+  });
+
+  test('fails on __consumer_offsets', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: '__consumer_offsets' })).toThrow("got '__consumer_offsets'");
+  });
+
+  test('fails on a duplicate topic name on one cluster', () => {
+    const { cluster } = setup();
+    cluster.addTopic('A', { topicName: 'orders' });
+    expect(() => cluster.addTopic('B', { topicName: 'orders' }))
+      .toThrow("`topicName` 'orders' is already a topic of this cluster (S/Cluster/A); topic names are unique per cluster");
+  });
+
+  test('fails on topic names that differ only in . and _', () => {
+    const { cluster } = setup();
+    cluster.addTopic('A', { topicName: 'orders.v1' });
+    expect(() => cluster.addTopic('B', { topicName: 'orders_v1' }))
+      .toThrow("`topicName` 'orders_v1' collides with topic 'orders.v1' of this cluster (S/Cluster/A): Kafka refuses names that differ only in '.' and '_'");
+  });
+
+  test('accepts one topic name on two clusters', () => {
+    const { stack, network, cluster } = setup();
+    const other = new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    cluster.addTopic('A', { topicName: 'orders' });
+    expect(() => other.addTopic('A', { topicName: 'orders' })).not.toThrow();
+  });
+
+  test('fails on an unknown message.timestamp.type', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 't', configs: { 'message.timestamp.type': 'EventTime' } }))
+      .toThrow("`configs` 'message.timestamp.type' must be one of 'CreateTime', 'LogAppendTime', got 'EventTime'");
+  });
+
+  test('fails on a non-boolean topic unclean.leader.election.enable', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 't', configs: { 'unclean.leader.election.enable': 'no' } }))
+      .toThrow("`configs` 'unclean.leader.election.enable' must be one of 'true', 'false', got 'no'");
+  });
+
+  test('fails on segment.ms of 0', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 't', configs: { 'segment.ms': '0' } }))
+      .toThrow("`configs` 'segment.ms' must be a whole number of at least 1, got '0'");
+  });
+
+  test('fails on min.cleanable.dirty.ratio above 1', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 't', configs: { 'min.cleanable.dirty.ratio': '1.5' } }))
+      .toThrow("`configs` 'min.cleanable.dirty.ratio' must be a number from 0 to 1, got '1.5'");
+  });
+});
+

@@ -223,7 +223,7 @@ describe('bad input', () => {
 
   test('fails if there are more NAT gateways than AZs', () => {
     expect(() => new PrivateSubnetWithNat(stack(), 'N', { natGateways: 4 }))
-      .toThrow('`natGateways` must be at most the number of availability zones (3), got 4');
+      .toThrow('`natGateways` must be at most the number of availability zones (3, from the default of 3), got 4');
   });
 
   test('fails if natGateways is zero', () => {
@@ -338,3 +338,32 @@ describe('bad input', () => {
       .toThrow("`vpcCidr` is only for a new VPC; with an existing `vpc` give `privateSubnetCidrs`, got '10.9.0.0/16'");
   });
 });
+
+describe('bad input (#14)', () => {
+  test('fails on a duplicate availability zone', () => {
+    expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] }))
+      .toThrow("`availabilityZones` must not name the same entry twice, got 'eu-west-1a' twice in ['eu-west-1a', 'eu-west-1a']");
+  });
+
+  test('fails on an AZ id instead of an AZ name', () => {
+    expect(() => build({ availabilityZones: ['euw1-az1', 'euw1-az2'] }))
+      .toThrow("`availabilityZones` must hold availability zone names such as 'eu-west-1a' (not zone ids such as 'euw1-az1'), got 'euw1-az1'");
+  });
+
+  test('fails if flowLogRetention is not a RetentionDays value', () => {
+    expect(() => build({ flowLogRetention: 45 as any })).toThrow('`flowLogRetention` must be a logs.RetentionDays value (one of 1, 3, 5');
+  });
+
+  test('fails if flow logs are off but their retention is set', () => {
+    expect(() => build({ flowLogs: false, flowLogRetention: 30 }))
+      .toThrow('`flowLogRetention` is set but `flowLogs` is false, so it would be ignored; drop one of them');
+  });
+});
+
+describe('bad input (#14): messages name the props the user set', () => {
+  test('natGateways against availabilityZoneCount', () => {
+    expect(() => build({ availabilityZoneCount: 2, natGateways: 3 }))
+      .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZoneCount`), got 3');
+  });
+});
+
