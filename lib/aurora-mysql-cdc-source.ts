@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
+import { auroraRelease, checkNoDuplicates, checkNotSystemDatabase } from './private/checks-cdc';
 import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
@@ -18,6 +19,16 @@ import { checkIntegerRange, checkNotEmpty, show } from './private/validation';
 
 /** How long the deploy-time setup (binlog retention, Debezium user) may run. */
 const SETUP_TIMEOUT = Duration.minutes(5);
+
+/** The cluster's administrator (the master user): the setup handler logs in as it. */
+const ADMIN_USERNAME = 'cdc_source_admin';
+
+/**
+ * Accounts the CDC user must not be: RDS's own (Aurora user guide, AuroraMySQL.Security, "rdsadmin", "rdsrepladmin",
+ * the `rds_superuser_role` role of Aurora MySQL 3) and the cluster's administrator, whose password the setup would
+ * replace with the CDC user's (its secret would then no longer log in).
+ */
+const RESERVED_USERNAMES = ['rdsadmin', 'rdsrepladmin', 'rds_superuser_role', ADMIN_USERNAME];
 
 /** A MySQL database a Debezium connector captures changes from. */
 export interface IMySqlCdcSource extends ec2.IConnectable, IConstruct {
@@ -203,6 +214,15 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
   /** The DB cluster parameter group with the binlog settings. */
   public readonly parameterGroup: rds.ParameterGroup;
 
+  /**
+   * The databases the Debezium user may read (`capturedDatabases`, or `defaultDatabaseName`).
+   * @default - every database
+   */
+  public readonly capturedDatabases?: string[];
+
+  /** Hours the binlog is kept. */
+  public readonly binlogRetentionHours: number;
+
   constructor(scope: Construct, id: string, props: AuroraMySqlCdcSourceProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -217,6 +237,18 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // A token is checked at deploy time by the setup handler.
     if (!Token.isUnresolved(username) && !/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
       throw new Error(`\`cdcUsername\` must be 1-32 letters, digits or underscores starting with a letter, got ${show(username)}`);
+    }
+    if (!Token.isUnresolved(username) && RESERVED_USERNAMES.includes(username.toLowerCase())) {
+      throw new Error(`\`cdcUsername\` must not be an account of RDS or the cluster's administrator (${RESERVED_USERNAMES.join(', ')}): the setup would take it over, got ${show(username)}`);
+    }
+    // RDS CreateDBCluster / CreateDBInstance `DatabaseName` (MySQL engines): 1-64 letters, digits or underscores,
+    // starting with a letter, not a word the engine reserves.
+    const dbName = props.defaultDatabaseName;
+    if (dbName !== undefined && !Token.isUnresolved(dbName) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(dbName)) {
+      throw new Error(`\`defaultDatabaseName\` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got ${show(dbName)}`);
+    }
+    if (dbName !== undefined) {
+      checkNotSystemDatabase('defaultDatabaseName', dbName, 'the cluster already has it and Debezium does not capture it');
     }
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && !RDS_CA_RSA2048_G1_REGIONS.includes(region)) {
@@ -303,7 +335,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       writer: rds.ClusterInstance.provisioned('Writer', instanceProps('Writer')),
       readers: Array.from({ length: props.readers ?? 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceProps('Reader'))),
       // Not 'admin': Control Tower asks for a cluster-specific administrator name.
-      credentials: rds.Credentials.fromGeneratedSecret('cdc_source_admin', { encryptionKey: this.key }),
+      credentials: rds.Credentials.fromGeneratedSecret(ADMIN_USERNAME, { encryptionKey: this.key }),
       defaultDatabaseName: props.defaultDatabaseName,
       storageEncrypted: true,
       storageEncryptionKey: this.key,
@@ -345,6 +377,18 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         throw new Error(`\`capturedDatabases\` must be MySQL database names (1-64 letters, digits, '_' or '$'), got ${show(db)}`);
       }
     }
+    for (const db of props.capturedDatabases ?? []) {
+      checkNotSystemDatabase('capturedDatabases', db, 'Debezium does not capture it and MySQL refuses grants on information_schema and performance_schema');
+    }
+    checkNoDuplicates('capturedDatabases', props.capturedDatabases);
+    // Reads limited to named databases take `REVOKE IF EXISTS` (the setup handler), which MySQL has from 8.0.30: Aurora
+    // MySQL 3.05 and later (3.05.0 is compatible with MySQL 8.0.32, 3.04 with 8.0.28; Aurora MySQL release notes).
+    const release = auroraRelease(engine.engineVersion?.fullVersion ?? '');
+    if (captured.length > 0 && release && (release[0] < 3 || (release[0] === 3 && release[1] < 5))) {
+      throw new Error(`\`engineVersion\` must be Aurora MySQL 3.05 or later when \`${props.capturedDatabases ? 'capturedDatabases' : 'defaultDatabaseName'}\` limits the Debezium user's reads (the setup runs REVOKE IF EXISTS, MySQL 8.0.30 and later), got ${show(engine.engineVersion!.fullVersion)}`);
+    }
+    this.capturedDatabases = captured.length > 0 ? captured : undefined;
+    this.binlogRetentionHours = binlogHours;
     this.addSetup(props.vpc, subnets, binlogHours, removalPolicy, captured, username);
     if (props.masterPasswordRotation) {
       this.addMasterRotation(props.vpc, subnets, props.masterPasswordRotation);

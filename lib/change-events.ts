@@ -138,6 +138,10 @@ function mysqlBaseType(type: string): string {
   if (m && (m[1] === 'DECIMAL' || m[1] === 'NUMERIC' || m[1] === 'DEC' || m[1] === 'FIXED')) {
     const precision = Number(m[2] ?? 10);
     const scale = Number(m[3] ?? 0);
+    // MySQL 8.0 reference, "Fixed-Point Types": precision 1-65, scale 0-30 and at most the precision.
+    if (precision < 1 || precision > 65 || scale > 30 || scale > precision) {
+      throw new Error(`\`columns\` type ${show(type)} is not a MySQL DECIMAL: precision must be 1-65 and scale 0-30, at most the precision`);
+    }
     return `Decimal(${precision}, ${scale})`;
   }
   if (m && m[1] === 'FLOAT') {
@@ -158,11 +162,19 @@ function mysqlBaseType(type: string): string {
   if (m && ['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB'].includes(m[1])) {
     return 'String';
   }
+  if (m && m[1] === 'BIT' && (Number(m[2] ?? 1) < 1 || Number(m[2] ?? 1) > 64)) {
+    // MySQL 8.0 reference, "Bit-Value Type": BIT(M), M from 1 to 64.
+    throw new Error(`\`columns\` type ${show(type)} is not a MySQL BIT: its width must be 1-64`);
+  }
   if (m && m[1] === 'BIT') {
     return Number(m[2] ?? 1) === 1 ? 'Bool' : 'String';
   }
   if (m && m[1] === 'DATE') {
     return 'Date32';
+  }
+  if (m && (m[1] === 'DATETIME' || m[1] === 'TIMESTAMP' || m[1] === 'TIME') && (Number(m[2] ?? 0) > 6 || m[3] !== undefined)) {
+    // MySQL 8.0 reference, "Fractional Seconds in Time Values": fsp is 0-6.
+    throw new Error(`\`columns\` type ${show(type)} is not a MySQL ${m[1]}: its fractional-seconds precision must be 0-6`);
   }
   if (m && (m[1] === 'DATETIME' || m[1] === 'TIMESTAMP')) {
     const fsp = Number(m[2] ?? 0);
@@ -200,9 +212,31 @@ function createChangeTableStatement(captured: CapturedTable, options: ChangeTabl
       throw new Error(`\`columns\` ${show(column.name)} collides with a column the change rows add (${reserved.join(', ')})`);
     }
   }
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) {
-    throw new Error(`\`columns\` names must be unique, got ${show(duplicate)} twice`);
+  // MySQL column names are case-insensitive, and ClickHouse's JSON input matches fields by exact name: two names that
+  // differ only in case are one MySQL column given twice.
+  const lower = names.map((n) => n.toLowerCase());
+  const duplicateAt = lower.findIndex((n, i) => lower.indexOf(n) !== i);
+  if (duplicateAt >= 0) {
+    const first = names[lower.indexOf(lower[duplicateAt])];
+    const again = names[duplicateAt];
+    throw new Error(first === again
+      ? `\`columns\` names must be unique, got ${show(again)} twice`
+      : `\`columns\` names must be unique ignoring case (MySQL column names are case-insensitive), got ${show(first)} and ${show(again)}`);
+  }
+  const keyDuplicate = captured.primaryKey.find((k, i) => captured.primaryKey.indexOf(k) !== i);
+  if (keyDuplicate !== undefined) {
+    throw new Error(`\`primaryKey\` must name each column once, got ${show(keyDuplicate)} twice`);
+  }
+  // MySQL 8.0 reference, "Schema Object Names": identifiers are at most 64 characters; database names are the ones
+  // `capturedDatabases` accepts.
+  if (!Token.isUnresolved(captured.database) && !/^[A-Za-z0-9_$]{1,64}$/.test(captured.database)) {
+    throw new Error(`\`database\` must be a MySQL database name (1-64 letters, digits, '_' or '$'), got ${show(captured.database)}`);
+  }
+  if (!Token.isUnresolved(captured.table) && (captured.table.length === 0 || captured.table.length > 64)) {
+    throw new Error(`\`table\` must be a MySQL table name of 1-64 characters, got ${show(captured.table)}`);
+  }
+  if (!Token.isUnresolved(options.table) && options.table.length === 0) {
+    throw new Error('`table` of the ClickHouse table must not be empty, got \'\'');
   }
   for (const key of captured.primaryKey) {
     const column = captured.columns.find((c) => c.name === key);

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import type { IMySqlCdcSource } from './aurora-mysql-cdc-source';
+import { AuroraMySqlCdcSource, IMySqlCdcSource } from './aurora-mysql-cdc-source';
 import { ChangeEventFormat, IChangeEventSource } from './change-events';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
@@ -11,9 +11,13 @@ import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import {
+  checkDebeziumRegexList, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
+  isLiteralName, literalDatabaseOf,
+} from './private/checks-cdc';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
-import { checkIntegerRange, checkNotEmpty, checkTopicName, show } from './private/validation';
+import { checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
 /** A Debezium release line, which decides property names and the Java version. */
@@ -244,6 +248,15 @@ export interface DebeziumMySqlSourceConnectorProps {
 }
 
 const SERVER_IDS = new WeakMap<IConstruct, Map<number, string>>();
+/** Per cluster: the topic prefixes, schema-history topics and offset topics Debezium connectors of the app use. */
+const TOPIC_PREFIXES = new WeakMap<object, Map<string, string>>();
+const HISTORY_TOPICS = new WeakMap<object, Map<string, string>>();
+const OFFSET_TOPICS = new WeakMap<object, Map<string, string>>();
+/**
+ * Debezium settings that change the values of the change rows away from what `ChangeTable.columnTypeOf` maps to
+ * ClickHouse columns (Debezium MySQL connector docs, "Data type mappings").
+ */
+const ROW_VALUE_SETTINGS = ['time.precision.mode', 'bigint.unsigned.handling.mode', 'binary.handling.mode', 'event.converting.failure.handling.mode'];
 const IAM_CLIENT: { [key: string]: string } = {
   'security.protocol': 'SASL_SSL',
   'sasl.mechanism': 'AWS_MSK_IAM',
@@ -302,6 +315,8 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     checkIntegerRange('topicPartitions', props.topicPartitions, 1, 1000);
     checkNotEmpty('databaseIncludeList', props.databaseIncludeList);
     checkNotEmpty('tableIncludeList', props.tableIncludeList);
+    checkOneOf('sslMode', props.sslMode, Object.values(MySqlSslMode));
+    this.checkIncludeLists(props);
 
     const capacity = props.capacity ?? ConnectorCapacity.provisioned({ mcuCount: 1, workerCount: 1 });
     if (capacity.isAutoScaled || capacity.maxWorkers !== 1) {
@@ -314,6 +329,12 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
 
     this.schemaHistoryTopic = props.schemaHistoryTopic ?? `schema-history.${props.topicPrefix}`;
     checkTopicName('schemaHistoryTopic', this.schemaHistoryTopic);
+    // Debezium writes schema changes to `<prefix>` and data to `<prefix>.<db>.<table>`: a history topic among them
+    // would mix other records into the history (which Debezium must read back whole) and into the sink's topics.
+    if (!Token.isUnresolved(this.schemaHistoryTopic) &&
+      (this.schemaHistoryTopic === props.topicPrefix || this.schemaHistoryTopic.startsWith(`${props.topicPrefix}.`))) {
+      throw new Error(`\`schemaHistoryTopic\` must not be \`topicPrefix\` or start with \`topicPrefix\` and '.' (those are the connector's schema-change and data topics), got ${show(this.schemaHistoryTopic)} with topicPrefix ${show(props.topicPrefix)}`);
+    }
     const bootstrap = props.schemaHistoryBootstrapServers ?? props.cluster.bootstrapBrokersSaslIam;
     if (!Token.isUnresolved(bootstrap)) {
       const wrong = bootstrap.split(',').filter((hostPort) => !hostPort.trim().endsWith(`:${MskPorts.SASL_IAM}`));
@@ -371,6 +392,14 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     }
     checkDebeziumKeys(version, written);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
+    checkNoSecretsInValues('additionalProperties', props.additionalProperties ?? {});
+    if (this.changeEventFormat === ChangeEventFormat.ROW) {
+      for (const key of Object.keys(props.additionalProperties ?? {})) {
+        if (key.startsWith('transforms.unwrap.') || ROW_VALUE_SETTINGS.includes(key)) {
+          throw new Error(`\`additionalProperties\` cannot set ${show(key)} with \`changeEventFormat\` ChangeEventFormat.ROW: it changes the change rows that the sink applies and createTableStatement types (use ChangeEventFormat.ENVELOPE to shape events yourself)`);
+        }
+      }
+    }
     this.connectorConfiguration = config;
 
     if ((props.plugin === undefined) === (props.release === undefined)) {
@@ -385,6 +414,19 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       }),
     });
     this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
+    if (!Token.isUnresolved(this.offsetStorageTopic) &&
+      ([this.schemaHistoryTopic, props.topicPrefix].includes(this.offsetStorageTopic) || this.offsetStorageTopic.startsWith(`${props.topicPrefix}.`))) {
+      throw new Error(`\`offsetStorageTopic\` must not be the schema-history topic, \`topicPrefix\` or a data topic (\`topicPrefix\` and '.'), got ${show(this.offsetStorageTopic)}`);
+    }
+    // Debezium docs: the history topic is for one connector only; Kafka Connect: one offset topic per source; two
+    // connectors with one topic prefix write the same topics and consumer group (`<prefix>-schemahistory`).
+    const owner = this.node.path;
+    claimUnique(TOPIC_PREFIXES, props.cluster, 'topicPrefix', props.topicPrefix, owner,
+      'their change events and schema-history consumer groups would mix; give each connector its own prefix');
+    claimUnique(HISTORY_TOPICS, props.cluster, 'schemaHistoryTopic', this.schemaHistoryTopic, owner,
+      'Debezium\'s schema history topic belongs to one connector (each would recover the other\'s DDL)');
+    claimUnique(OFFSET_TOPICS, props.cluster, 'offsetStorageTopic', this.offsetStorageTopic, owner,
+      'each source connector needs its own offset topic, or one resumes from the other\'s binlog position');
     this.workerConfiguration = new WorkerConfiguration(this, 'WorkerConfiguration', {
       description: `Workers of Debezium source ${props.connectorName}`,
       secretsManagerConfigProvider: true,
@@ -431,6 +473,61 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     });
     this.connector.allowToResource(props.source, props.source.port,
       `MSK Connect workers of ${props.connectorName} to the CDC source database (MySQL over TLS)`, `database ${show(props.source.node.path)}`);
+  }
+
+  /**
+   * Include lists: Debezium regexes that must compile; a table entry must name a database, and one that the
+   * database list includes (Debezium applies both lists: a table outside the included databases is never captured);
+   * the databases must be ones the source's Debezium user may read (else the snapshot fails on SELECT).
+   */
+  private checkIncludeLists(props: DebeziumMySqlSourceConnectorProps): void {
+    const dbs = props.databaseIncludeList;
+    const tables = props.tableIncludeList;
+    checkDebeziumRegexList('databaseIncludeList', dbs);
+    checkDebeziumRegexList('tableIncludeList', tables);
+    checkNoDuplicates('databaseIncludeList', dbs);
+    checkNoDuplicates('tableIncludeList', tables);
+    for (const db of dbs ?? []) {
+      checkNotSystemDatabase('databaseIncludeList', db, 'Debezium skips MySQL\'s own databases (table.ignore.builtin), so it would capture nothing');
+    }
+    for (const table of tables ?? []) {
+      if (Token.isUnresolved(table)) {
+        continue;
+      }
+      if (isLiteralName(table) && literalDatabaseOf(table) === undefined) {
+        throw new Error(`\`tableIncludeList\` entries must be '<database>.<table>' (Debezium matches the fully-qualified name), got ${show(table)}`);
+      }
+      const db = literalDatabaseOf(table);
+      const resolvedDbs = (dbs ?? []).filter((d) => !Token.isUnresolved(d));
+      if (db !== undefined && dbs && resolvedDbs.length === dbs.length && !dbs.some((d) => debeziumMatches(d, db))) {
+        throw new Error(`\`tableIncludeList\` entry ${show(table)} is in database ${show(db)}, which \`databaseIncludeList\` (${dbs.map(show).join(', ')}) does not include: Debezium would capture nothing of it`);
+      }
+      // Kafka topic names are at most 249 characters: `<prefix>.<db>.<table>`.
+      if (isLiteralName(table) && db !== undefined) {
+        const topic = `${props.topicPrefix}.${table.replace(/\\\./g, '.')}`;
+        if (topic.length > 249) {
+          throw new Error(`\`topicPrefix\` and \`tableIncludeList\` entry ${show(table)} make the topic ${show(topic)} of ${topic.length} characters: Kafka topic names are at most 249`);
+        }
+      }
+    }
+    if (props.source instanceof AuroraMySqlCdcSource) {
+      const readable = props.source.capturedDatabases;
+      if (readable && !readable.some((d) => Token.isUnresolved(d))) {
+        if (!dbs) {
+          throw new Error(`\`databaseIncludeList\` must be given when \`source\` limits its Debezium user to \`capturedDatabases\` (${readable.map(show).join(', ')}): Debezium would snapshot every database and fail on the others`);
+        }
+        for (const db of dbs.filter((d) => !Token.isUnresolved(d))) {
+          if (!readable.some((r) => debeziumMatches(db, r))) {
+            throw new Error(`\`databaseIncludeList\` entry ${show(db)} matches none of the source's \`capturedDatabases\` (${readable.map(show).join(', ')}): the Debezium user may not read it, so the snapshot would fail`);
+          }
+        }
+      }
+      const heartbeat = props.heartbeatIntervalMs;
+      const hours = props.source.binlogRetentionHours;
+      if (heartbeat !== undefined && !Token.isUnresolved(heartbeat) && !Token.isUnresolved(hours) && heartbeat >= hours * 3_600_000) {
+        throw new Error(`\`heartbeatIntervalMs\` must be shorter than the source's \`binlogRetentionHours\` (${hours} hours): a quiet connector's offset would fall behind the purged binlog, got ${heartbeat}`);
+      }
+    }
   }
 
   private claimServerId(serverId: number): void {

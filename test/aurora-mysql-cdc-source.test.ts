@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, PrivateSubnetWithNat } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
@@ -223,6 +224,36 @@ describe('AuroraMySqlCdcSource', () => {
     });
     test('fails on an invalid CDC user name', () => {
       expect(() => setup({ cdcUsername: 'debezium-user' })).toThrow("`cdcUsername` must be 1-32 letters, digits or underscores starting with a letter, got 'debezium-user'");
+    });
+    test('fails on a CDC user name that is the administrator or an RDS account (the setup would reset its password)', () => {
+      const reserved = (name: string) => `\`cdcUsername\` must not be an account of RDS or the cluster's administrator (rdsadmin, rdsrepladmin, rds_superuser_role, cdc_source_admin): the setup would take it over, got '${name}'`;
+      expect(() => setup({ cdcUsername: 'cdc_source_admin' })).toThrow(reserved('cdc_source_admin'));
+      expect(() => setup({ cdcUsername: 'rdsadmin' })).toThrow(reserved('rdsadmin'));
+      expect(() => setup({ cdcUsername: 'RdsReplAdmin' })).toThrow(reserved('RdsReplAdmin'));
+    });
+    test('fails on a default database name RDS refuses', () => {
+      const grammar = (name: string) => `\`defaultDatabaseName\` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got '${name}'`;
+      expect(() => setup({ defaultDatabaseName: 'shop-db' })).toThrow(grammar('shop-db'));
+      expect(() => setup({ defaultDatabaseName: '1shop' })).toThrow(grammar('1shop'));
+      expect(() => setup({ defaultDatabaseName: 'a'.repeat(65) })).toThrow(grammar('a'.repeat(65)));
+    });
+    test('fails on a MySQL system database as the default or a captured database', () => {
+      expect(() => setup({ defaultDatabaseName: 'mysql' }))
+        .toThrow("`defaultDatabaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'mysql'");
+      expect(() => setup({ capturedDatabases: ['shop', 'Performance_Schema'] }))
+        .toThrow("`capturedDatabases` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): Debezium does not capture it and MySQL refuses grants on information_schema and performance_schema, got 'Performance_Schema'");
+    });
+    test('fails on a captured database named twice', () => {
+      expect(() => setup({ capturedDatabases: ['shop', 'billing', 'shop'] })).toThrow("`capturedDatabases` must not name an entry twice, got 'shop' twice");
+    });
+    test('fails on an engine older than Aurora MySQL 3.05 when reads are limited to named databases (REVOKE IF EXISTS)', () => {
+      expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_04_2, capturedDatabases: ['shop'] }))
+        .toThrow("`engineVersion` must be Aurora MySQL 3.05 or later when `capturedDatabases` limits the Debezium user's reads (the setup runs REVOKE IF EXISTS, MySQL 8.0.30 and later), got '8.0.mysql_aurora.3.04.2'");
+      expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_2_12_4, defaultDatabaseName: 'shop' }))
+        .toThrow("`engineVersion` must be Aurora MySQL 3.05 or later when `defaultDatabaseName` limits the Debezium user's reads (the setup runs REVOKE IF EXISTS, MySQL 8.0.30 and later), got '5.7.mysql_aurora.2.12.4'");
+      // Reads on every database use no REVOKE: an older engine is accepted.
+      expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_04_2 })).not.toThrow();
+      expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_05_2, capturedDatabases: ['shop'] })).not.toThrow();
     });
   });
 });

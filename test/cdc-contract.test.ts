@@ -184,7 +184,9 @@ describe('createTableStatement', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
-    const db = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, defaultDatabaseName: 'shop' });
+    const db = new AuroraMySqlCdcSource(stack, 'Source', {
+      vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, defaultDatabaseName: 'shop', capturedDatabases: props.databases,
+    });
     const cdc = new DebeziumMySqlSourceConnector(stack, 'Cdc', {
       cluster,
       vpc: network.vpc,
@@ -233,6 +235,10 @@ describe('createTableStatement', () => {
     expect(() => sink.createTableStatement({ ...ORDERS, columns: [...ORDERS.columns, { name: '_version', type: 'INT' }] })).toThrow("`columns` '_version' collides with a column the change rows add");
     expect(() => sink.createTableStatement({ ...ORDERS, columns: [...ORDERS.columns, { name: 'shape', type: 'GEOMETRY' }] })).toThrow("`columns` type 'GEOMETRY' has no ClickHouse column");
     expect(() => sink.createTableStatement({ ...ORDERS, columns: [...ORDERS.columns, { name: 'id', type: 'INT' }] })).toThrow("`columns` names must be unique, got 'id' twice");
+    expect(() => sink.createTableStatement({ ...ORDERS, primaryKey: ['id', 'id'] })).toThrow("`primaryKey` must name each column once, got 'id' twice");
+    expect(() => sink.createTableStatement({ ...ORDERS, columns: [...ORDERS.columns, { name: 'ID', type: 'INT' }] }))
+      .toThrow("`columns` names must be unique ignoring case (MySQL column names are case-insensitive), got 'id' and 'ID'");
+    expect(() => sink.createTableStatement({ ...ORDERS, table: 'o'.repeat(65) })).toThrow(`\`table\` must be a MySQL table name of 1-64 characters, got '${'o'.repeat(65)}'`);
     expect(() => pipeline({ format: ChangeEventFormat.ENVELOPE }).make()).toThrow("`changeEvents` must emit ChangeEventFormat.ROW (the sink writes each record's fields into columns of the same name), got 'envelope'");
   });
 
@@ -242,5 +248,26 @@ describe('createTableStatement', () => {
     expect([t('DECIMAL(38,10)'), t('numeric'), t('FLOAT'), t('DOUBLE'), t('BIT(1)'), t('BIT(8)'), t('VARBINARY(16)')]).toEqual(['Decimal(38, 10)', 'Decimal(10, 0)', 'Float32', 'Float64', 'Bool', 'String', 'String']);
     expect([t('DATE'), t('DATETIME'), t('DATETIME(6)'), t('TIMESTAMP(3)', true), t('TIME'), t('YEAR'), t("ENUM('a','b')"), t('JSON')])
       .toEqual(['Date32', "DateTime64(3, 'UTC')", "DateTime64(6, 'UTC')", "Nullable(DateTime64(3, 'UTC'))", 'Int64', 'UInt16', 'String', 'String']);
+  });
+
+  test('fails on MySQL types MySQL would not create (DECIMAL precision and scale, fractional seconds, BIT width)', () => {
+    const t = (type: string) => () => ChangeTable.columnTypeOf({ name: 'c', type });
+    const decimal = (type: string) => `\`columns\` type '${type}' is not a MySQL DECIMAL: precision must be 1-65 and scale 0-30, at most the precision`;
+    expect(t('DECIMAL(5,7)')).toThrow(decimal('DECIMAL(5,7)'));
+    expect(t('DECIMAL(76,2)')).toThrow(decimal('DECIMAL(76,2)'));
+    expect(t('NUMERIC(40,31)')).toThrow(decimal('NUMERIC(40,31)'));
+    expect(t('DECIMAL(0)')).toThrow(decimal('DECIMAL(0)'));
+    expect(t('DATETIME(9)')).toThrow("`columns` type 'DATETIME(9)' is not a MySQL DATETIME: its fractional-seconds precision must be 0-6");
+    expect(t('TIME(7)')).toThrow("`columns` type 'TIME(7)' is not a MySQL TIME: its fractional-seconds precision must be 0-6");
+    expect(t('BIT(65)')).toThrow("`columns` type 'BIT(65)' is not a MySQL BIT: its width must be 1-64");
+    expect(t('DECIMAL(65,30)')()).toBe('Decimal(65, 30)');
+    expect(t('BIT(64)')()).toBe('String');
+  });
+
+  test('fails on a captured database or ClickHouse table name that cannot be one', () => {
+    expect(() => ChangeTable.createStatement({ ...ORDERS, database: 'shop-db' }, { database: 'analytics', table: 'orders' }))
+      .toThrow("`database` must be a MySQL database name (1-64 letters, digits, '_' or '$'), got 'shop-db'");
+    expect(() => ChangeTable.createStatement(ORDERS, { database: 'analytics', table: '' }))
+      .toThrow("`table` of the ClickHouse table must not be empty, got ''");
   });
 });

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  AuroraMySqlCdcSource, ChangeEventFormat, ConnectorCapacity, DebeziumMySqlSourceConnector, DebeziumMySqlSourceConnectorProps, DebeziumVersion,
+  AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ChangeEventFormat, ConnectorCapacity, DebeziumMySqlSourceConnector,
+  DebeziumMySqlSourceConnectorProps, DebeziumVersion,
   KafkaConnectVersion, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
 } from '../lib';
 import { testApp } from './support/compliance';
@@ -11,11 +12,11 @@ import { EXAMPLE_SHA256 } from './support/fixtures';
 
 const RELEASE = { sha256: EXAMPLE_SHA256, configProvider: { url: 'https://example.com/msk-config-providers.jar', sha256: 'b'.repeat(64) } };
 
-function base() {
+function base(sourceProps: Partial<AuroraMySqlCdcSourceProps> = {}) {
   const stack = new Stack(testApp(), 'S');
   const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
   const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
-  const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+  const source = new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, ...sourceProps });
   return { stack, network, cluster, source };
 }
 
@@ -238,6 +239,82 @@ describe('DebeziumMySqlSourceConnector', () => {
     test('fails on Debezium 3 with Kafka Connect 2.7.1 (Java 11)', () => {
       expect(() => setup({ debeziumVersion: DebeziumVersion.V3_0, kafkaConnectVersion: KafkaConnectVersion.V2_7_1 }))
         .toThrow('`kafkaConnectVersion` 2.7.1 runs Java 11, but Debezium 3.0.8.Final needs Java 17: use KafkaConnectVersion.V3_7_X');
+    });
+    test('fails on include-list entries that are not regular expressions, are empty, hold a comma or repeat', () => {
+      expect(() => setup({ databaseIncludeList: ['shop[0-9'] }))
+        .toThrow("`databaseIncludeList` entries must be regular expressions (Debezium compiles each one), got 'shop[0-9': Invalid regular expression: /shop[0-9/: Unterminated character class");
+      expect(() => setup({ tableIncludeList: ['shop.(orders'] }))
+        .toThrow("`tableIncludeList` entries must be regular expressions (Debezium compiles each one), got 'shop.(orders': Invalid regular expression: /shop.(orders/: Unterminated group");
+      expect(() => setup({ databaseIncludeList: ['shop,billing'] }))
+        .toThrow("`databaseIncludeList` entries must not contain ',' (Debezium reads the list as comma-separated regular expressions; give one entry per pattern), got 'shop,billing'");
+      expect(() => setup({ tableIncludeList: [' '] })).toThrow("`tableIncludeList` entries must not be empty, got ' '");
+      expect(() => setup({ databaseIncludeList: ['shop', 'shop'] })).toThrow("`databaseIncludeList` must not name an entry twice, got 'shop' twice");
+      expect(() => setup({ tableIncludeList: ['shop.orders', 'shop.orders'] })).toThrow("`tableIncludeList` must not name an entry twice, got 'shop.orders' twice");
+    });
+    test('fails on a table entry without its database, or in a database the database list leaves out (nothing would be captured)', () => {
+      expect(() => setup({ tableIncludeList: ['orders'] }))
+        .toThrow("`tableIncludeList` entries must be '<database>.<table>' (Debezium matches the fully-qualified name), got 'orders'");
+      expect(() => setup({ databaseIncludeList: ['shop'], tableIncludeList: ['shop.orders', 'billing.invoices'] }))
+        .toThrow("`tableIncludeList` entry 'billing.invoices' is in database 'billing', which `databaseIncludeList` ('shop') does not include: Debezium would capture nothing of it");
+      expect(() => setup({ databaseIncludeList: ['shop_.*'], tableIncludeList: ['shop\\.orders'] }))
+        .toThrow("`tableIncludeList` entry 'shop\\.orders' is in database 'shop', which `databaseIncludeList` ('shop_.*') does not include: Debezium would capture nothing of it");
+      // Matched as Debezium does: anchored, ignoring case.
+      expect(() => setup({ databaseIncludeList: ['shop_(eu|us)'], tableIncludeList: ['SHOP_EU.orders', 'shop_us\\.order_.*'] })).not.toThrow();
+    });
+    test('fails on a MySQL system database in the database list (Debezium skips them)', () => {
+      expect(() => setup({ databaseIncludeList: ['shop', 'mysql'] }))
+        .toThrow("`databaseIncludeList` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): Debezium skips MySQL's own databases (table.ignore.builtin), so it would capture nothing, got 'mysql'");
+    });
+    test('fails on a topic that would exceed Kafka\'s 249 characters', () => {
+      const table = `shop.${'t'.repeat(64)}`;
+      const prefix = 'p'.repeat(190);
+      expect(() => setup({ topicPrefix: prefix, tableIncludeList: [table] }))
+        .toThrow(`\`topicPrefix\` and \`tableIncludeList\` entry '${table}' make the topic '${prefix}.${table}' of 260 characters: Kafka topic names are at most 249`);
+    });
+    test('fails on databases the source\'s Debezium user may not read', () => {
+      const b = base({ defaultDatabaseName: 'shop', capturedDatabases: ['shop', 'crm'] });
+      expect(() => setup({ databaseIncludeList: ['shop', 'billing'] }, b))
+        .toThrow("`databaseIncludeList` entry 'billing' matches none of the source's `capturedDatabases` ('shop', 'crm'): the Debezium user may not read it, so the snapshot would fail");
+      expect(() => setup({ databaseIncludeList: undefined }, base({ defaultDatabaseName: 'shop' })))
+        .toThrow("`databaseIncludeList` must be given when `source` limits its Debezium user to `capturedDatabases` ('shop'): Debezium would snapshot every database and fail on the others");
+    });
+    test('fails on a heartbeat interval as long as the source\'s binlog retention', () => {
+      expect(() => setup({ heartbeatIntervalMs: 3_600_000 }, base({ binlogRetentionHours: 1 })))
+        .toThrow("`heartbeatIntervalMs` must be shorter than the source's `binlogRetentionHours` (1 hours): a quiet connector's offset would fall behind the purged binlog, got 3600000");
+    });
+    test('fails on a history or offset topic among the connector\'s own topics', () => {
+      expect(() => setup({ schemaHistoryTopic: 'orders' }))
+        .toThrow("`schemaHistoryTopic` must not be `topicPrefix` or start with `topicPrefix` and '.' (those are the connector's schema-change and data topics), got 'orders' with topicPrefix 'orders'");
+      expect(() => setup({ schemaHistoryTopic: 'orders.history' }))
+        .toThrow("`schemaHistoryTopic` must not be `topicPrefix` or start with `topicPrefix` and '.' (those are the connector's schema-change and data topics), got 'orders.history' with topicPrefix 'orders'");
+      expect(() => setup({ offsetStorageTopic: 'schema-history.orders' }))
+        .toThrow("`offsetStorageTopic` must not be the schema-history topic, `topicPrefix` or a data topic (`topicPrefix` and '.'), got 'schema-history.orders'");
+    });
+    test('fails on a topic prefix, history topic or offset topic another Debezium connector of the cluster uses', () => {
+      const again = () => { const b = base(); setup({}, b); return b; };
+      expect(() => setup({ connectorName: 'second', serverId: 2 }, again()))
+        .toThrow("`topicPrefix` 'orders' is already used by connector 'S/Cdc' on the same cluster: their change events and schema-history consumer groups would mix; give each connector its own prefix");
+      expect(() => setup({ connectorName: 'second', serverId: 3, topicPrefix: 'billing', schemaHistoryTopic: 'schema-history.orders' }, again()))
+        .toThrow("`schemaHistoryTopic` 'schema-history.orders' is already used by connector 'S/Cdc' on the same cluster: Debezium's schema history topic belongs to one connector (each would recover the other's DDL)");
+      expect(() => setup({ connectorName: 'second', serverId: 4, topicPrefix: 'crm', offsetStorageTopic: '__amazon_msk_connect_offsets_orders-cdc' }, again()))
+        .toThrow("`offsetStorageTopic` '__amazon_msk_connect_offsets_orders-cdc' is already used by connector 'S/Cdc' on the same cluster: each source connector needs its own offset topic, or one resumes from the other's binlog position");
+    });
+    test('fails on a password inside a value of additionalProperties', () => {
+      const inValue = (key: string) => `\`additionalProperties\` '${key}' holds a password in its value (a 'password=' parameter or a 'user:password@' URL): it would be stored in plain text in the template and the connector; pass it through a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}'`;
+      expect(() => setup({ additionalProperties: { 'driver.url': 'jdbc:mysql://debezium:hunter2@db.example.com:3307/shop' } })).toThrow(inValue('driver.url'));
+      expect(() => setup({ additionalProperties: { 'driver.connectionAttributes': 'user=debezium&password=hunter2' } })).toThrow(inValue('driver.connectionAttributes'));
+      expect(() => setup({ additionalProperties: { 'driver.connectionAttributes': 'password=${secretsmanager:cdc:password}' } })).not.toThrow();
+    });
+    test('fails on additionalProperties that change the change rows of ChangeEventFormat.ROW', () => {
+      const row = (key: string) => `\`additionalProperties\` cannot set '${key}' with \`changeEventFormat\` ChangeEventFormat.ROW: it changes the change rows that the sink applies and createTableStatement types (use ChangeEventFormat.ENVELOPE to shape events yourself)`;
+      expect(() => setup({ additionalProperties: { 'transforms.unwrap.drop.tombstones': 'false' } })).toThrow(row('transforms.unwrap.drop.tombstones'));
+      expect(() => setup({ additionalProperties: { 'time.precision.mode': 'connect' } })).toThrow(row('time.precision.mode'));
+      expect(() => setup({ additionalProperties: { 'bigint.unsigned.handling.mode': 'precise' } })).toThrow(row('bigint.unsigned.handling.mode'));
+      expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'time.precision.mode': 'connect' } })).not.toThrow();
+    });
+    test('fails on an SSL mode that is not one', () => {
+      expect(() => setup({ sslMode: 'disabled' as MySqlSslMode }))
+        .toThrow("`sslMode` must be one of 'required', 'verify_ca', 'verify_identity', got 'disabled'");
     });
     test('fails on a malformed Debezium version', () => {
       expect(() => DebeziumVersion.of('2.7')).toThrow("`debeziumVersion` must be a Debezium release such as '2.7.4.Final', got '2.7'");

@@ -1,0 +1,117 @@
+import { Token } from 'aws-cdk-lib';
+import { show } from './validation';
+
+/**
+ * Synth-time checks of the CDC constructs (Aurora MySQL source, Debezium MySQL connector, change tables). Like
+ * `validation.ts`, each throws a plain `Error` naming the prop and echoing the value, and skips unresolved tokens.
+ */
+
+/**
+ * MySQL's own schemas. Debezium skips them (`table.ignore.builtin`, default true: mysql, sys, information_schema,
+ * performance_schema), so including one captures nothing, and MySQL refuses grants on information_schema and
+ * performance_schema to a user (MySQL 8.0 reference, "The INFORMATION_SCHEMA Database").
+ */
+export const MYSQL_SYSTEM_DATABASES = ['mysql', 'sys', 'information_schema', 'performance_schema'];
+
+/** Throws when `list` names an entry twice. */
+export function checkNoDuplicates(prop: string, list: readonly string[] | undefined): void {
+  const resolved = (list ?? []).filter((v) => !Token.isUnresolved(v));
+  const duplicate = resolved.find((v, i) => resolved.indexOf(v) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(`\`${prop}\` must not name an entry twice, got ${show(duplicate)} twice`);
+  }
+}
+
+/** Throws when `name` (any case; MySQL compares schema names of its own schemas case-insensitively) is a system schema. */
+export function checkNotSystemDatabase(prop: string, name: string, why: string): void {
+  if (!Token.isUnresolved(name) && MYSQL_SYSTEM_DATABASES.includes(name.toLowerCase())) {
+    throw new Error(`\`${prop}\` must not name a MySQL system database (${MYSQL_SYSTEM_DATABASES.join(', ')}): ${why}, got ${show(name)}`);
+  }
+}
+
+/**
+ * Debezium's include lists are comma-separated Java regular expressions, each matched against the whole name and
+ * case-insensitively (Debezium MySQL connector docs, `database.include.list`, `table.include.list`). The construct
+ * joins the entries with commas, so an entry must not hold one, and each must compile. JavaScript's regex syntax
+ * stands in for Java's: the two agree on what include lists use (classes, groups, alternation, quantifiers).
+ */
+export function checkDebeziumRegexList(prop: string, list: readonly string[] | undefined): void {
+  for (const entry of list ?? []) {
+    if (Token.isUnresolved(entry)) {
+      continue;
+    }
+    if (entry.trim() === '') {
+      throw new Error(`\`${prop}\` entries must not be empty, got ${show(entry)}`);
+    }
+    if (entry.includes(',')) {
+      throw new Error(`\`${prop}\` entries must not contain ',' (Debezium reads the list as comma-separated regular expressions; give one entry per pattern), got ${show(entry)}`);
+    }
+    try {
+      new RegExp(entry);
+    } catch (e) {
+      throw new Error(`\`${prop}\` entries must be regular expressions (Debezium compiles each one), got ${show(entry)}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Whether Debezium's anchored, case-insensitive match of `pattern` accepts `name`. */
+export function debeziumMatches(pattern: string, name: string): boolean {
+  return new RegExp(`^(?:${pattern})$`, 'i').test(name);
+}
+
+/** The literal database part of a `table.include.list` entry (`shop.orders`, `shop\.orders`, `shop\.order_.*`), if any. */
+export function literalDatabaseOf(entry: string): string | undefined {
+  const m = /^([A-Za-z0-9_$]+)(?:\\\.|\.)/.exec(entry);
+  return m ? m[1] : undefined;
+}
+
+/** Whether `entry` is a plain name (no regex syntax but an escaped or bare `.`). */
+export function isLiteralName(entry: string): boolean {
+  return /^[A-Za-z0-9_$]+((\\\.|\.)[A-Za-z0-9_$]+)*$/.test(entry);
+}
+
+/**
+ * A password inside a value: a JDBC-style `password=...` parameter or the user-info of a URL (`scheme://user:pw@host`).
+ * A config-provider reference (`${secretsmanager:...}`) in that place is fine.
+ */
+const PASSWORD_PARAMETER = /(?:^|[?&;:\s])(?:password|passwd|pwd)\s*=\s*(?!\$\{)[^&;\s]+/i;
+const URL_USER_INFO = /[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:(?!\$\{)[^/@\s]+@/i;
+
+/** Throws when a value of `map` carries a literal password (key names are checked by `checkNoLiteralSecrets`). */
+export function checkNoSecretsInValues(prop: string, map: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (Token.isUnresolved(value)) {
+      continue;
+    }
+    if (PASSWORD_PARAMETER.test(value) || URL_USER_INFO.test(value)) {
+      throw new Error(`\`${prop}\` ${show(key)} holds a password in its value (a 'password=' parameter or a 'user:password@' URL): it would be stored in plain text in the template and the connector; pass it through a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}'`);
+    }
+  }
+}
+
+/** The Aurora MySQL release (`[3, 8]` for `8.0.mysql_aurora.3.08.2`), or undefined when not known at synth. */
+export function auroraRelease(fullVersion: string): [number, number] | undefined {
+  if (Token.isUnresolved(fullVersion)) {
+    return undefined;
+  }
+  const m = /mysql_aurora\.(\d+)\.(\d+)/.exec(fullVersion);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/**
+ * Claims `value` under `owner` in a registry keyed by `scope` (e.g. a cluster): throws when another construct holds it.
+ */
+export function claimUnique(
+  registry: WeakMap<object, Map<string, string>>, scope: object, prop: string, value: string, owner: string, why: string,
+): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  const claimed = registry.get(scope) ?? new Map<string, string>();
+  registry.set(scope, claimed);
+  const holder = claimed.get(value);
+  if (holder !== undefined && holder !== owner) {
+    throw new Error(`\`${prop}\` ${show(value)} is already used by connector ${show(holder)} on the same cluster: ${why}`);
+  }
+  claimed.set(value, owner);
+}
