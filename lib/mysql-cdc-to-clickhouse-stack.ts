@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,6 +9,8 @@ import { DebeziumMySqlSourceConnector, DebeziumRelease, DebeziumVersion } from '
 import { PipelineExampleValues } from './msk-clickhouse-pipeline-stack';
 import { MskCluster } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
+import { checkNotSystemDatabase } from './private/checks-cdc';
+import { show } from './private/validation';
 import { PrivateSubnetWithNat } from './private-subnet-with-nat';
 
 /** Properties of {@link MySqlCdcToClickHouseStack}. */
@@ -100,6 +102,12 @@ export class MySqlCdcToClickHouseStack extends Stack {
     });
     const prefix = props.topicPrefix ?? 'cdc';
     const database = props.databaseName ?? 'shop';
+    // The name becomes the cluster's initial database (RDS DatabaseName: 1-64 letters, digits or underscores, starting
+    // with a letter) and the connector's `databaseIncludeList`: checked here so the message names this stack's prop.
+    if (!Token.isUnresolved(database) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(database)) {
+      throw new Error(`\`databaseName\` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got ${show(database)}`);
+    }
+    checkNotSystemDatabase('databaseName', database, 'the cluster already has it and Debezium does not capture it');
     this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MySQL CDC to ClickHouse pipeline', props.removalPolicy);
     this.network = new PrivateSubnetWithNat(this, 'Network', { removalPolicy: props.removalPolicy });
     this.cluster = new MskCluster(this, 'Cluster', {

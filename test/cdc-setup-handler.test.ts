@@ -152,4 +152,22 @@ describe('cdc-setup handler', () => {
   test('refuses a user name that is not a plain identifier', () => {
     expect(() => statements({ BinlogRetentionHours: '24' }, { username: "x'@'%'; DROP", password: 'p' })).toThrow('the CDC user name must be 1-32 letters, digits or underscores');
   });
+
+  test('refuses to take over the administrator or an RDS account (it would reset that account\'s password)', async () => {
+    expect(() => statements({ BinlogRetentionHours: '24' }, { username: 'rdsadmin', password: 'p' }))
+      .toThrow("the CDC user name must not be the administrator's or an RDS account (rdsadmin, rdsrepladmin, rds_superuser_role), got 'rdsadmin'");
+    const { deps, executed, responses } = fakeDeps({ username: 'cdc_source_admin', password: 'Cdc-Secret-2' });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await makeHandler(deps)(event('Create'), {});
+    errors.mockRestore();
+    expect(executed).toEqual([]);
+    expect(responses).toEqual([{ status: 'FAILED', reason: "the CDC user name must not be the administrator's or an RDS account (rdsadmin, rdsrepladmin, rds_superuser_role), got 'cdc_source_admin'" }]);
+  });
+
+  test('refuses MySQL system databases and a database named twice', () => {
+    expect(() => statements({ BinlogRetentionHours: '24', CapturedDatabases: 'shop,information_schema' }, { username: 'u', password: 'p' }))
+      .toThrow("CapturedDatabases must not name a MySQL system database (mysql, sys, information_schema, performance_schema), got 'information_schema'");
+    expect(() => statements({ BinlogRetentionHours: '24', CapturedDatabases: 'shop,billing,shop' }, { username: 'u', password: 'p' }))
+      .toThrow("CapturedDatabases must not name a database twice, got 'shop' twice");
+  });
 });

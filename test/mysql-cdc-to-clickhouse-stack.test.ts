@@ -40,4 +40,19 @@ describe('MySqlCdcToClickHouseStack', () => {
   test('snapshot (asset hashes stripped)', () => {
     expect(template.toJSON()).toMatchSnapshot();
   });
+
+  describe('bad input: messages name this stack\'s props', () => {
+    test('fails on a database name RDS or Debezium would not take', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'shop-db' }))
+        .toThrow("`databaseName` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got 'shop-db'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'sys' }))
+        .toThrow("`databaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'sys'");
+    });
+    test('fails on a topic prefix or server id that is not one', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { topicPrefix: 'cdc/eu' }))
+        .toThrow("`topicPrefix` must be letters, digits, '.', '_' and '-' (not starting with '.'), got 'cdc/eu'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { serverId: 2 ** 32 }))
+        .toThrow('`serverId` must be a whole number between 1 and 4294967295, got 4294967296');
+    });
+  });
 });

@@ -75,6 +75,11 @@ export interface CdcSetupDeps {
   readonly ca: string[];
 }
 
+/** MySQL's own schemas: MySQL refuses grants on information_schema and performance_schema; Debezium skips all four. */
+const SYSTEM_DATABASES = ['mysql', 'sys', 'information_schema', 'performance_schema'];
+/** RDS's own accounts (Aurora user guide, AuroraMySQL.Security): never taken over by the CDC user. */
+const RDS_ACCOUNTS = ['rdsadmin', 'rdsrepladmin', 'rds_superuser_role'];
+
 /** Quotes a MySQL string literal. */
 export function quote(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -84,7 +89,7 @@ export function quote(value: unknown): string {
 }
 
 /** The statements that bring the cluster to the wanted state; idempotent, so Create and Update run the same ones. */
-export function statements(props: Record<string, any>, user: CdcUser): string[] {
+export function statements(props: Record<string, any>, user: CdcUser, adminUsername?: string): string[] {
   const hours = Number(props.BinlogRetentionHours);
   if (!Number.isInteger(hours) || hours < 1 || hours > 2160) {
     throw new Error(`BinlogRetentionHours must be a whole number from 1 to 2160, got ${props.BinlogRetentionHours}`);
@@ -92,12 +97,23 @@ export function statements(props: Record<string, any>, user: CdcUser): string[] 
   if (!/^[a-zA-Z0-9_]{1,32}$/.test(user.username)) {
     throw new Error('the CDC user name must be 1-32 letters, digits or underscores');
   }
+  // The statements set the user's password: on the administrator they would lock the setup out of the cluster.
+  if (RDS_ACCOUNTS.includes(user.username.toLowerCase()) || (adminUsername !== undefined && user.username === adminUsername)) {
+    throw new Error(`the CDC user name must not be the administrator's or an RDS account (${RDS_ACCOUNTS.join(', ')}), got '${user.username}'`);
+  }
   const account = `${quote(user.username)}@'%'`;
   const databases = String(props.CapturedDatabases ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0);
   for (const db of databases) {
     if (!/^[A-Za-z0-9_$]{1,64}$/.test(db)) {
       throw new Error(`CapturedDatabases must be MySQL database names (1-64 letters, digits, '_' or '$'), got '${db}'`);
     }
+    if (SYSTEM_DATABASES.includes(db.toLowerCase())) {
+      throw new Error(`CapturedDatabases must not name a MySQL system database (${SYSTEM_DATABASES.join(', ')}), got '${db}'`);
+    }
+  }
+  const duplicate = databases.find((d, i) => databases.indexOf(d) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(`CapturedDatabases must not name a database twice, got '${duplicate}' twice`);
   }
   // Reads are limited to the captured databases when they are named; the global privileges stay global. A user
   // created by an earlier version with SELECT on *.* loses it (REVOKE IF EXISTS: MySQL 8.0.30 and later).
@@ -187,7 +203,7 @@ export function makeHandler(deps: Partial<CdcSetupDeps> = {}) {
         const admin = await clients.readSecret(props.AdminSecretArn);
         const user = await clients.readSecret(props.CdcSecretArn);
         secrets.push(String(admin.password ?? ''), String(user.password ?? ''));
-        const sql = statements(props, user);
+        const sql = statements(props, user, admin.username);
         const session = await clients.connect({
           host: props.Hostname, port, user: admin.username, password: admin.password, ca: deps.ca ?? rdsCaCertificates(),
         });
