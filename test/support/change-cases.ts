@@ -411,7 +411,7 @@ export const CASES: ChangeCase[] = [
   when('DebeziumMySqlSourceConnector', 'databaseIncludeList', cdc, { databaseIncludeList: ['shop', 'billing'] }, CONNECTOR),
   when('DebeziumMySqlSourceConnector', 'sslMode', cdc, { sslMode: MySqlSslMode.VERIFY_IDENTITY }, CONNECTOR),
   when('DebeziumMySqlSourceConnector', 'includeSchemaChanges', cdc, { includeSchemaChanges: false }, CONNECTOR),
-  when('DebeziumMySqlSourceConnector', 'schemaHistoryTopic', cdc, { schemaHistoryTopic: 'orders.history.v2' }, [...CONNECTOR, ...POLICY]),
+  when('DebeziumMySqlSourceConnector', 'schemaHistoryTopic', cdc, { schemaHistoryTopic: 'schema-history.orders.v2' }, [...CONNECTOR, ...POLICY]),
   when('DebeziumMySqlSourceConnector', 'schemaHistoryBootstrapServers', cdc, { schemaHistoryBootstrapServers: 'b-1.example:9098' }, CONNECTOR),
   when('DebeziumMySqlSourceConnector', 'topicPartitions', cdc, { topicPartitions: 6 }, CONNECTOR),
   when('DebeziumMySqlSourceConnector', 'capacity (MCUs)', cdc, { capacity: ConnectorCapacity.provisioned({ mcuCount: 2 }) }, CONNECTOR),
@@ -436,7 +436,8 @@ export const CASES: ChangeCase[] = [
   // cluster identifier is fixed (the log groups are named after it): CloudFormation would create a second cluster under
   // the same identifier and fail; nothing is lost. Leaving DatabaseName out of the cluster (creating databases in the
   // setup handler) would itself replace every deployed cluster, so the prop stays create-only.
-  when('AuroraMySqlCdcSource', 'defaultDatabaseName', aurora, { defaultDatabaseName: 'store' }, replaces('RDS::DBCluster'), {
+  when('AuroraMySqlCdcSource', 'defaultDatabaseName', aurora, { defaultDatabaseName: 'store', capturedDatabases: ['shop'] }, replaces('RDS::DBCluster'), {
+    from: { capturedDatabases: ['shop'] },
     knownProblems: DATABASE_NAME_PROBLEMS,
     hazard: DATABASE_NAME_HAZARD,
   }),
