@@ -436,7 +436,8 @@ export const CASES: ChangeCase[] = [
   // cluster identifier is fixed (the log groups are named after it): CloudFormation would create a second cluster under
   // the same identifier and fail; nothing is lost. Leaving DatabaseName out of the cluster (creating databases in the
   // setup handler) would itself replace every deployed cluster, so the prop stays create-only.
-  when('AuroraMySqlCdcSource', 'defaultDatabaseName', aurora, { defaultDatabaseName: 'store' }, replaces('RDS::DBCluster'), {
+  // The connector captures the new database: the Debezium user may read only it (the connector refuses others).
+  when('AuroraMySqlCdcSource', 'defaultDatabaseName', (p) => cdc({ databaseIncludeList: ['store'] }, p), { defaultDatabaseName: 'store' }, replaces('RDS::DBCluster'), {
     knownProblems: DATABASE_NAME_PROBLEMS,
     hazard: DATABASE_NAME_HAZARD,
   }),
