@@ -12,7 +12,7 @@ import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import {
-  checkDebeziumRegexList, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
+  checkDebeziumRegexList, checkDebeziumValues, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
@@ -392,6 +392,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     checkDebeziumKeys(version, written);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
     checkNoSecretsInValues('additionalProperties', props.additionalProperties ?? {});
+    checkDebeziumValues('additionalProperties', props.additionalProperties ?? {});
     if (this.changeEventFormat === ChangeEventFormat.ROW) {
       for (const key of Object.keys(props.additionalProperties ?? {})) {
         if (key.startsWith('transforms.unwrap.') || ROW_VALUE_SETTINGS.includes(key)) {

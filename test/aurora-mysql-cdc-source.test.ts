@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -258,6 +258,14 @@ describe('AuroraMySqlCdcSource', () => {
       expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'D', { ...attrs, securityGroups: [] }))
         .toThrow("`securityGroups` must name the database's security groups, which the connector is let into, got []");
       expect(AuroraMySqlCdcSource.fromAttributes(imports, 'E', attrs).port).toBe(3306);
+    });
+    test('skips the new checks on tokens (checked at deploy time by the setup handler)', () => {
+      const stack2 = new Stack(testApp(), 'Tok');
+      const network = new PrivateSubnetWithNat(stack2, 'Net', { flowLogs: false });
+      const db = new CfnParameter(stack2, 'Db').valueAsString;
+      expect(() => new AuroraMySqlCdcSource(stack2, 'Source', {
+        vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, defaultDatabaseName: db, capturedDatabases: [db, db],
+      })).not.toThrow();
     });
     test('fails on a captured database named twice', () => {
       expect(() => setup({ capturedDatabases: ['shop', 'billing', 'shop'] })).toThrow("`capturedDatabases` must not name an entry twice, got 'shop' twice");

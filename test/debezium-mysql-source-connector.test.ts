@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -315,6 +315,22 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ additionalProperties: { 'time.precision.mode': 'connect' } })).toThrow(row('time.precision.mode'));
       expect(() => setup({ additionalProperties: { 'bigint.unsigned.handling.mode': 'precise' } })).toThrow(row('bigint.unsigned.handling.mode'));
       expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'time.precision.mode': 'connect' } })).not.toThrow();
+    });
+    test('fails on a value an enum-valued or boolean Debezium setting does not take', () => {
+      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'minimum' } }))
+        .toThrow("`additionalProperties` 'snapshot.locking.mode' must be one of 'minimal', 'minimal_percona', 'extended', 'none', 'custom', got 'minimum'");
+      expect(() => setup({ additionalProperties: { 'tombstones.on.delete': 'yes' } }))
+        .toThrow("`additionalProperties` 'tombstones.on.delete' must be one of 'true', 'false', got 'yes'");
+      expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'decimal.handling.mode': 'float' } }))
+        .toThrow("`additionalProperties` 'decimal.handling.mode' must be one of 'precise', 'double', 'string', got 'float'");
+      // Debezium ignores case.
+      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'NONE', 'tombstones.on.delete': 'False' } })).not.toThrow();
+    });
+    test('skips checks on values that are tokens', () => {
+      const b = base({ capturedDatabases: ['shop'] });
+      const db = new CfnParameter(b.stack, 'Db').valueAsString;
+      expect(() => setup({ databaseIncludeList: [db], tableIncludeList: [`${db}.orders`], schemaHistoryTopic: db, additionalProperties: { 'snapshot.locking.mode': db } }, b))
+        .not.toThrow();
     });
     test('fails on an SSL mode that is not one', () => {
       expect(() => setup({ sslMode: 'disabled' as MySqlSslMode }))

@@ -96,6 +96,34 @@ export function checkNoSecretsInValues(prop: string, map: { [key: string]: strin
   }
 }
 
+/**
+ * Enum-valued and boolean Debezium MySQL settings a user may pass through, with the values Debezium accepts (its
+ * `EnumeratedValue.parse` ignores case; Kafka's `ConfigDef` reads a boolean from 'true' or 'false' in any case).
+ * Values from the Debezium MySQL connector docs (1.9 and 2.7), "Connector properties"; `snapshot.locking.mode`
+ * `custom` is 2.x only, accepted for every release rather than refusing a valid 2.x value.
+ */
+const DEBEZIUM_ENUM_VALUES: { readonly [key: string]: readonly string[] } = {
+  'decimal.handling.mode': ['precise', 'double', 'string'],
+  'bigint.unsigned.handling.mode': ['long', 'precise'],
+  'time.precision.mode': ['adaptive_time_microseconds', 'connect'],
+  'snapshot.locking.mode': ['minimal', 'minimal_percona', 'extended', 'none', 'custom'],
+  'inconsistent.schema.handling.mode': ['fail', 'warn', 'skip'],
+  'tombstones.on.delete': ['true', 'false'],
+  'include.query': ['true', 'false'],
+  'table.ignore.builtin': ['true', 'false'],
+  'connect.keep.alive': ['true', 'false'],
+};
+
+/** Throws when a pass-through Debezium setting with a fixed set of values holds another one. */
+export function checkDebeziumValues(prop: string, map: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(map)) {
+    const allowed = DEBEZIUM_ENUM_VALUES[key];
+    if (allowed && !Token.isUnresolved(value) && !allowed.includes(value.trim().toLowerCase())) {
+      throw new Error(`\`${prop}\` ${show(key)} must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`);
+    }
+  }
+}
+
 /** The Aurora MySQL release (`[3, 8]` for `8.0.mysql_aurora.3.08.2`), or undefined when not known at synth. */
 export function auroraRelease(fullVersion: string): [number, number] | undefined {
   if (Token.isUnresolved(fullVersion)) {
