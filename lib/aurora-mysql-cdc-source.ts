@@ -189,6 +189,15 @@ export interface AuroraMySqlCdcSourceProps {
 export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
   /** An existing MySQL source whose owner has enabled binlogs and created the CDC user. */
   public static fromAttributes(scope: Construct, id: string, attrs: MySqlCdcSourceAttributes): IMySqlCdcSource {
+    checkIntegerRange('port', attrs.port, 1, 65535);
+    // Debezium builds its JDBC URL from `database.hostname` and `database.port`: a host name only (RFC 1123 labels),
+    // without a scheme, port or path.
+    if (!Token.isUnresolved(attrs.hostname) && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(attrs.hostname)) {
+      throw new Error(`\`hostname\` must be a host name (no scheme, port or path: the port is \`port\`), got ${show(attrs.hostname)}`);
+    }
+    if (attrs.securityGroups.length === 0) {
+      throw new Error('`securityGroups` must name the database\'s security groups, which the connector is let into, got []');
+    }
     class Import extends Construct implements IMySqlCdcSource {
       public readonly hostname = attrs.hostname;
       public readonly port = attrs.port;

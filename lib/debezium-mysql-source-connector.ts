@@ -12,7 +12,7 @@ import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import {
-  checkDebeziumRegexList, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
+  checkDebeziumRegexList, checkDebeziumValues, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
@@ -331,9 +331,8 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     checkTopicName('schemaHistoryTopic', this.schemaHistoryTopic);
     // Debezium writes schema changes to `<prefix>` and data to `<prefix>.<db>.<table>`: a history topic among them
     // would mix other records into the history (which Debezium must read back whole) and into the sink's topics.
-    if (!Token.isUnresolved(this.schemaHistoryTopic) &&
-      (this.schemaHistoryTopic === props.topicPrefix || this.schemaHistoryTopic.startsWith(`${props.topicPrefix}.`))) {
-      throw new Error(`\`schemaHistoryTopic\` must not be \`topicPrefix\` or start with \`topicPrefix\` and '.' (those are the connector's schema-change and data topics), got ${show(this.schemaHistoryTopic)} with topicPrefix ${show(props.topicPrefix)}`);
+    if (isConnectorTopic(this.schemaHistoryTopic, props.topicPrefix, props.databaseIncludeList)) {
+      throw new Error(`\`schemaHistoryTopic\` must not be \`topicPrefix\` or a data topic of \`databaseIncludeList\` ('<topicPrefix>.<database>.<table>'), got ${show(this.schemaHistoryTopic)}`);
     }
     const bootstrap = props.schemaHistoryBootstrapServers ?? props.cluster.bootstrapBrokersSaslIam;
     if (!Token.isUnresolved(bootstrap)) {
@@ -393,6 +392,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     checkDebeziumKeys(version, written);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
     checkNoSecretsInValues('additionalProperties', props.additionalProperties ?? {});
+    checkDebeziumValues('additionalProperties', props.additionalProperties ?? {});
     if (this.changeEventFormat === ChangeEventFormat.ROW) {
       for (const key of Object.keys(props.additionalProperties ?? {})) {
         if (key.startsWith('transforms.unwrap.') || ROW_VALUE_SETTINGS.includes(key)) {
@@ -414,9 +414,9 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       }),
     });
     this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
-    if (!Token.isUnresolved(this.offsetStorageTopic) &&
-      ([this.schemaHistoryTopic, props.topicPrefix].includes(this.offsetStorageTopic) || this.offsetStorageTopic.startsWith(`${props.topicPrefix}.`))) {
-      throw new Error(`\`offsetStorageTopic\` must not be the schema-history topic, \`topicPrefix\` or a data topic (\`topicPrefix\` and '.'), got ${show(this.offsetStorageTopic)}`);
+    const offsetsAmongOwnTopics = isConnectorTopic(this.offsetStorageTopic, props.topicPrefix, props.databaseIncludeList);
+    if (this.offsetStorageTopic === this.schemaHistoryTopic || offsetsAmongOwnTopics) {
+      throw new Error(`\`offsetStorageTopic\` must not be the schema-history topic, \`topicPrefix\` or a data topic of \`databaseIncludeList\` ('<topicPrefix>.<database>.<table>'), got ${show(this.offsetStorageTopic)}`);
     }
     // Debezium docs: the history topic is for one connector only; Kafka Connect: one offset topic per source; two
     // connectors with one topic prefix write the same topics and consumer group (`<prefix>-schemahistory`).
@@ -540,6 +540,24 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     }
     ids.set(serverId, this.node.path);
   }
+}
+
+/**
+ * Whether `topic` is the schema-change topic (`<prefix>`) or a data topic (`<prefix>.<db>.<table>`) of a database
+ * `databaseIncludeList` includes (when it is not given, any database may be captured).
+ */
+function isConnectorTopic(topic: string, prefix: string, databases: string[] | undefined): boolean {
+  if (Token.isUnresolved(topic) || Token.isUnresolved(prefix)) {
+    return false;
+  }
+  if (topic === prefix) {
+    return true;
+  }
+  if (!topic.startsWith(`${prefix}.`)) {
+    return false;
+  }
+  const m = /^([^.]+)\.[^.]+/.exec(topic.slice(prefix.length + 1));
+  return m !== null && (databases === undefined || databases.some((d) => !Token.isUnresolved(d) && debeziumMatches(d, m[1])));
 }
 
 /** Debezium's release whose property set stands for `version`: the one of the same release line (`2.7.x` → 2.7.4). */

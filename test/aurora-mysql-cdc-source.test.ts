@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, PrivateSubnetWithNat } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
@@ -242,6 +243,29 @@ describe('AuroraMySqlCdcSource', () => {
         .toThrow("`defaultDatabaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'mysql'");
       expect(() => setup({ capturedDatabases: ['shop', 'Performance_Schema'] }))
         .toThrow("`capturedDatabases` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): Debezium does not capture it and MySQL refuses grants on information_schema and performance_schema, got 'Performance_Schema'");
+    });
+    test('fromAttributes fails on an endpoint Debezium could not connect to, or no security group to let it into', () => {
+      const imports = new Stack(testApp(), 'Imp');
+      const network = new PrivateSubnetWithNat(imports, 'Net', { flowLogs: false });
+      const sg = new ec2.SecurityGroup(imports, 'Sg', { vpc: network.vpc });
+      const cdcCredentials = secretsmanager.Secret.fromSecretNameV2(imports, 'Cdc', 'cdc/debezium');
+      const attrs = { hostname: 'db.example.internal', port: 3306, cdcCredentials, securityGroups: [sg] };
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'A', { ...attrs, port: 0 })).toThrow('`port` must be a whole number between 1 and 65535, got 0');
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'B', { ...attrs, hostname: 'db.example.internal:3306' }))
+        .toThrow("`hostname` must be a host name (no scheme, port or path: the port is `port`), got 'db.example.internal:3306'");
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'C', { ...attrs, hostname: 'mysql://db.example.internal' }))
+        .toThrow("`hostname` must be a host name (no scheme, port or path: the port is `port`), got 'mysql://db.example.internal'");
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'D', { ...attrs, securityGroups: [] }))
+        .toThrow("`securityGroups` must name the database's security groups, which the connector is let into, got []");
+      expect(AuroraMySqlCdcSource.fromAttributes(imports, 'E', attrs).port).toBe(3306);
+    });
+    test('skips the new checks on tokens (checked at deploy time by the setup handler)', () => {
+      const stack2 = new Stack(testApp(), 'Tok');
+      const network = new PrivateSubnetWithNat(stack2, 'Net', { flowLogs: false });
+      const db = new CfnParameter(stack2, 'Db').valueAsString;
+      expect(() => new AuroraMySqlCdcSource(stack2, 'Source', {
+        vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, defaultDatabaseName: db, capturedDatabases: [db, db],
+      })).not.toThrow();
     });
     test('fails on a captured database named twice', () => {
       expect(() => setup({ capturedDatabases: ['shop', 'billing', 'shop'] })).toThrow("`capturedDatabases` must not name an entry twice, got 'shop' twice");

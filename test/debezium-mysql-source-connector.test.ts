@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -246,7 +246,9 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ tableIncludeList: ['shop.(orders'] }))
         .toThrow("`tableIncludeList` entries must be regular expressions (Debezium compiles each one), got 'shop.(orders': Invalid regular expression: /shop.(orders/: Unterminated group");
       expect(() => setup({ databaseIncludeList: ['shop,billing'] }))
-        .toThrow("`databaseIncludeList` entries must not contain ',' (Debezium reads the list as comma-separated regular expressions; give one entry per pattern), got 'shop,billing'");
+        .toThrow("`databaseIncludeList` entries must not contain an unescaped ',' (Debezium splits the list on commas; escape one inside a pattern as '\\,', or give one entry per pattern), got 'shop,billing'");
+      expect(() => setup({ databaseIncludeList: ['shop_[a-z]{2,3}'] })).toThrow("got 'shop_[a-z]{2,3}'");
+      expect(() => setup({ databaseIncludeList: ['shop_[a-z]{2\\,3}'] })).not.toThrow();
       expect(() => setup({ tableIncludeList: [' '] })).toThrow("`tableIncludeList` entries must not be empty, got ' '");
       expect(() => setup({ databaseIncludeList: ['shop', 'shop'] })).toThrow("`databaseIncludeList` must not name an entry twice, got 'shop' twice");
       expect(() => setup({ tableIncludeList: ['shop.orders', 'shop.orders'] })).toThrow("`tableIncludeList` must not name an entry twice, got 'shop.orders' twice");
@@ -283,12 +285,14 @@ describe('DebeziumMySqlSourceConnector', () => {
         .toThrow("`heartbeatIntervalMs` must be shorter than the source's `binlogRetentionHours` (1 hours): a quiet connector's offset would fall behind the purged binlog, got 3600000");
     });
     test('fails on a history or offset topic among the connector\'s own topics', () => {
-      expect(() => setup({ schemaHistoryTopic: 'orders' }))
-        .toThrow("`schemaHistoryTopic` must not be `topicPrefix` or start with `topicPrefix` and '.' (those are the connector's schema-change and data topics), got 'orders' with topicPrefix 'orders'");
-      expect(() => setup({ schemaHistoryTopic: 'orders.history' }))
-        .toThrow("`schemaHistoryTopic` must not be `topicPrefix` or start with `topicPrefix` and '.' (those are the connector's schema-change and data topics), got 'orders.history' with topicPrefix 'orders'");
+      const history = (t: string) => `\`schemaHistoryTopic\` must not be \`topicPrefix\` or a data topic of \`databaseIncludeList\` ('<topicPrefix>.<database>.<table>'), got '${t}'`;
+      expect(() => setup({ schemaHistoryTopic: 'orders' })).toThrow(history('orders'));
+      expect(() => setup({ schemaHistoryTopic: 'orders.shop.history' })).toThrow(history('orders.shop.history'));
+      expect(() => setup({ schemaHistoryTopic: 'orders.history.v2' })).not.toThrow();
       expect(() => setup({ offsetStorageTopic: 'schema-history.orders' }))
-        .toThrow("`offsetStorageTopic` must not be the schema-history topic, `topicPrefix` or a data topic (`topicPrefix` and '.'), got 'schema-history.orders'");
+        .toThrow("`offsetStorageTopic` must not be the schema-history topic, `topicPrefix` or a data topic of `databaseIncludeList` ('<topicPrefix>.<database>.<table>'), got 'schema-history.orders'");
+      expect(() => setup({ offsetStorageTopic: 'orders.SHOP.offsets' }))
+        .toThrow("`offsetStorageTopic` must not be the schema-history topic, `topicPrefix` or a data topic of `databaseIncludeList` ('<topicPrefix>.<database>.<table>'), got 'orders.SHOP.offsets'");
     });
     test('fails on a topic prefix, history topic or offset topic another Debezium connector of the cluster uses', () => {
       const again = () => { const b = base(); setup({}, b); return b; };
@@ -311,6 +315,22 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ additionalProperties: { 'time.precision.mode': 'connect' } })).toThrow(row('time.precision.mode'));
       expect(() => setup({ additionalProperties: { 'bigint.unsigned.handling.mode': 'precise' } })).toThrow(row('bigint.unsigned.handling.mode'));
       expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'time.precision.mode': 'connect' } })).not.toThrow();
+    });
+    test('fails on a value an enum-valued or boolean Debezium setting does not take', () => {
+      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'minimum' } }))
+        .toThrow("`additionalProperties` 'snapshot.locking.mode' must be one of 'minimal', 'minimal_percona', 'extended', 'none', 'custom', got 'minimum'");
+      expect(() => setup({ additionalProperties: { 'tombstones.on.delete': 'yes' } }))
+        .toThrow("`additionalProperties` 'tombstones.on.delete' must be one of 'true', 'false', got 'yes'");
+      expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'decimal.handling.mode': 'float' } }))
+        .toThrow("`additionalProperties` 'decimal.handling.mode' must be one of 'precise', 'double', 'string', got 'float'");
+      // Debezium ignores case.
+      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'NONE', 'tombstones.on.delete': 'False' } })).not.toThrow();
+    });
+    test('skips checks on values that are tokens', () => {
+      const b = base({ capturedDatabases: ['shop'] });
+      const db = new CfnParameter(b.stack, 'Db').valueAsString;
+      expect(() => setup({ databaseIncludeList: [db], tableIncludeList: [`${db}.orders`], schemaHistoryTopic: db, additionalProperties: { 'snapshot.locking.mode': db } }, b))
+        .not.toThrow();
     });
     test('fails on an SSL mode that is not one', () => {
       expect(() => setup({ sslMode: 'disabled' as MySqlSslMode }))

@@ -31,8 +31,9 @@ export function checkNotSystemDatabase(prop: string, name: string, why: string):
 
 /**
  * Debezium's include lists are comma-separated Java regular expressions, each matched against the whole name and
- * case-insensitively (Debezium MySQL connector docs, `database.include.list`, `table.include.list`). The construct
- * joins the entries with commas, so an entry must not hold one, and each must compile. JavaScript's regex syntax
+ * case-insensitively (Debezium MySQL connector docs, `database.include.list`, `table.include.list`; `Strings.setOfRegex`
+ * matches with `Pattern.matcher(name).matches()`). The construct joins the entries with commas, so an entry must not
+ * hold an unescaped one, and each must compile. JavaScript's regex syntax
  * stands in for Java's: the two agree on what include lists use (classes, groups, alternation, quantifiers).
  */
 export function checkDebeziumRegexList(prop: string, list: readonly string[] | undefined): void {
@@ -43,11 +44,12 @@ export function checkDebeziumRegexList(prop: string, list: readonly string[] | u
     if (entry.trim() === '') {
       throw new Error(`\`${prop}\` entries must not be empty, got ${show(entry)}`);
     }
-    if (entry.includes(',')) {
-      throw new Error(`\`${prop}\` entries must not contain ',' (Debezium reads the list as comma-separated regular expressions; give one entry per pattern), got ${show(entry)}`);
+    // Debezium's RegExSplitterByComma (io.debezium.util.Strings) splits on every comma not escaped as '\,'.
+    if (/(^|[^\\]),/.test(entry)) {
+      throw new Error(`\`${prop}\` entries must not contain an unescaped ',' (Debezium splits the list on commas; escape one inside a pattern as '\\,', or give one entry per pattern), got ${show(entry)}`);
     }
     try {
-      new RegExp(entry);
+      new RegExp(unescapeCommas(entry));
     } catch (e) {
       throw new Error(`\`${prop}\` entries must be regular expressions (Debezium compiles each one), got ${show(entry)}: ${(e as Error).message}`);
     }
@@ -56,7 +58,12 @@ export function checkDebeziumRegexList(prop: string, list: readonly string[] | u
 
 /** Whether Debezium's anchored, case-insensitive match of `pattern` accepts `name`. */
 export function debeziumMatches(pattern: string, name: string): boolean {
-  return new RegExp(`^(?:${pattern})$`, 'i').test(name);
+  return new RegExp(`^(?:${unescapeCommas(pattern)})$`, 'i').test(name);
+}
+
+/** The pattern as Debezium compiles it: its splitter turns `\,` back into `,`. */
+function unescapeCommas(pattern: string): string {
+  return pattern.replace(/\\,/g, ',');
 }
 
 /** The literal database part of a `table.include.list` entry (`shop.orders`, `shop\.orders`, `shop\.order_.*`), if any. */
@@ -85,6 +92,34 @@ export function checkNoSecretsInValues(prop: string, map: { [key: string]: strin
     }
     if (PASSWORD_PARAMETER.test(value) || URL_USER_INFO.test(value)) {
       throw new Error(`\`${prop}\` ${show(key)} holds a password in its value (a 'password=' parameter or a 'user:password@' URL): it would be stored in plain text in the template and the connector; pass it through a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}'`);
+    }
+  }
+}
+
+/**
+ * Enum-valued and boolean Debezium MySQL settings a user may pass through, with the values Debezium accepts (its
+ * `EnumeratedValue.parse` ignores case; Kafka's `ConfigDef` reads a boolean from 'true' or 'false' in any case).
+ * Values from the Debezium MySQL connector docs (1.9 and 2.7), "Connector properties"; `snapshot.locking.mode`
+ * `custom` is 2.x only, accepted for every release rather than refusing a valid 2.x value.
+ */
+const DEBEZIUM_ENUM_VALUES: { readonly [key: string]: readonly string[] } = {
+  'decimal.handling.mode': ['precise', 'double', 'string'],
+  'bigint.unsigned.handling.mode': ['long', 'precise'],
+  'time.precision.mode': ['adaptive_time_microseconds', 'connect'],
+  'snapshot.locking.mode': ['minimal', 'minimal_percona', 'extended', 'none', 'custom'],
+  'inconsistent.schema.handling.mode': ['fail', 'warn', 'skip'],
+  'tombstones.on.delete': ['true', 'false'],
+  'include.query': ['true', 'false'],
+  'table.ignore.builtin': ['true', 'false'],
+  'connect.keep.alive': ['true', 'false'],
+};
+
+/** Throws when a pass-through Debezium setting with a fixed set of values holds another one. */
+export function checkDebeziumValues(prop: string, map: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(map)) {
+    const allowed = DEBEZIUM_ENUM_VALUES[key];
+    if (allowed && !Token.isUnresolved(value) && !allowed.includes(value.trim().toLowerCase())) {
+      throw new Error(`\`${prop}\` ${show(key)} must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`);
     }
   }
 }
