@@ -211,47 +211,46 @@ export function literalPrefixes(regex: string): string[] {
   return splitAlternatives(regex).flatMap(literalPrefix);
 }
 
-function splitAlternatives(regex: string): string[] {
-  const alternatives: string[] = [];
+/**
+ * Walks `regex` from `from`, skipping escapes and character classes, and calls `visit` with each structural character
+ * (`(`, `)`, `|`), its index and the group depth after it; stops when `visit` returns true. Returns that index, or -1.
+ */
+function scanRegex(regex: string, from: number, visit: (c: string, i: number, depth: number) => boolean): number {
   let depth = 0;
-  let start = 0;
-  for (let i = 0; i < regex.length; i++) {
+  for (let i = from; i < regex.length; i++) {
     const c = regex[i];
     if (c === '\\') {
       i++;
     } else if (c === '[') {
       const end = regex.indexOf(']', i + 2);
       i = end < 0 ? regex.length : end;
-    } else if (c === '(') {
-      depth++;
-    } else if (c === ')') {
-      depth--;
-    } else if (c === '|' && depth === 0) {
+    } else if (c === '(' || c === ')' || c === '|') {
+      depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+      if (visit(c, i, depth)) {
+        return i;
+      }
+    }
+  }
+  return -1;
+}
+
+function splitAlternatives(regex: string): string[] {
+  const alternatives: string[] = [];
+  let start = 0;
+  scanRegex(regex, 0, (c, i, depth) => {
+    if (c === '|' && depth === 0) {
       alternatives.push(regex.substring(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   alternatives.push(regex.substring(start));
   return alternatives;
 }
 
 /** The index of the ')' closing the group opened at `open`, or -1. */
 function groupEnd(regex: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < regex.length; i++) {
-    const c = regex[i];
-    if (c === '\\') {
-      i++;
-    } else if (c === '[') {
-      const end = regex.indexOf(']', i + 2);
-      i = end < 0 ? regex.length : end;
-    } else if (c === '(') {
-      depth++;
-    } else if (c === ')' && --depth === 0) {
-      return i;
-    }
-  }
-  return -1;
+  return scanRegex(regex, open, (c, _i, depth) => c === ')' && depth === 0);
 }
 
 function literalPrefix(regex: string): string[] {
