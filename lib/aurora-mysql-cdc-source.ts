@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
-import { auroraRelease, checkNoDuplicates, checkNotSystemDatabase } from './private/checks-cdc';
+import { auroraRelease, checkNotSystemDatabase } from './private/checks-cdc';
 import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
@@ -14,7 +14,7 @@ import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
 import { roleWithManagedPolicy } from './private/roles';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
-import { checkIntegerRange, checkNotEmpty, show } from './private/validation';
+import { checkIntegerRange, checkNoRepeats, checkNotEmpty, show } from './private/validation';
 
 
 /** How long the deploy-time setup (binlog retention, Debezium user) may run. */
@@ -389,7 +389,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     for (const db of props.capturedDatabases ?? []) {
       checkNotSystemDatabase('capturedDatabases', db, 'Debezium does not capture it and MySQL refuses grants on information_schema and performance_schema');
     }
-    checkNoDuplicates('capturedDatabases', props.capturedDatabases);
+    checkNoRepeats('`capturedDatabases`', props.capturedDatabases);
     // Reads limited to named databases take `REVOKE IF EXISTS` (the setup handler), which MySQL has from 8.0.30: Aurora
     // MySQL 3.05 and later (3.05.0 is compatible with MySQL 8.0.32, 3.04 with 8.0.28; Aurora MySQL release notes).
     const release = auroraRelease(engine.engineVersion?.fullVersion ?? '');

@@ -31,7 +31,9 @@ export interface IChangeEventSource {
   readonly changeEventFormat: ChangeEventFormat;
 
   /**
-   * The databases whose tables are captured.
+   * The databases whose tables are captured, as Debezium's `database.include.list` gives them: each entry a plain name
+   * or a Java regular expression matched against the whole database name (Debezium matches case-insensitively; a sink
+   * that derives its topics from these entries matches topic names as written).
    * @default - all databases of the source
    */
   readonly capturedDatabases?: string[];

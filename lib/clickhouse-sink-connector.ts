@@ -12,12 +12,13 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { debeziumMatches } from './private/checks-cdc';
 import {
-  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoSecretInText, checkNoUrlCredentials, checkUnique, coveredBy, literalPrefixes,
+  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoSecretInText, checkNoUrlCredentials, coveredBy, literalPrefixes,
 } from './private/checks-connect';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
-import { checkIntegerAtLeast, checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
+import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
 /** The ClickHouse Kafka Connect sink's connector class. */
@@ -703,7 +704,8 @@ export class ClickHouseSinkConnector extends Construct {
     if (!source) {
       throw new Error('`createTableStatement` needs `changeEvents`: without it the sink writes records as they are, not change rows');
     }
-    if (source.capturedDatabases && !source.capturedDatabases.includes(captured.database)) {
+    const captures = (p: string) => debeziumMatches(p, captured.database);
+    if (source.capturedDatabases && !Token.isUnresolved(captured.database) && !source.capturedDatabases.some(captures)) {
       throw new Error(`\`database\` ${show(captured.database)} is not captured by the source (databaseIncludeList: ${source.capturedDatabases.map(show).join(', ')})`);
     }
     const topic = `${source.topicPrefix}.${captured.database}.${captured.table}`;
@@ -760,7 +762,7 @@ export class ClickHouseSinkConnector extends Construct {
       checkNotEmpty('topics', props.topics);
       props.topics.forEach((t) => checkTopicName('topics', t));
       // Kafka Connect subscribes to the set; a repeated topic is a copy-paste slip (often of a different one).
-      checkUnique('`topics`', props.topics);
+      checkNoRepeats('`topics`', props.topics);
     }
     if (props.topicsRegex) {
       const { regex, permissionPattern } = props.topicsRegex;
@@ -901,7 +903,7 @@ export class ClickHouseSinkConnector extends Construct {
     const transforms = [...props.transforms ?? [], ...changeEventTransforms(props)];
     // Kafka Connect's `transforms` is a list of aliases, each configured under transforms.<alias>.*: a repeated
     // alias silently merges two transforms' properties (the last type wins).
-    checkUnique('`transforms`', (props.transforms ?? []).map((t) => t.name), 'names');
+    checkNoRepeats('`transforms`', (props.transforms ?? []).map((t) => t.name), 'transform name');
     for (const t of props.transforms ?? []) {
       checkJavaClass(`\`transforms\` ${show(t.name)} type`, t.type);
     }
@@ -1037,10 +1039,15 @@ function withChangeEventTopics(props: ClickHouseSinkConnectorProps): ClickHouseS
   }
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const dbs = source.capturedDatabases;
-  const regex = dbs && dbs.length > 0
-    ? `${escape(source.topicPrefix)}\\.${dbs.length === 1 ? escape(dbs[0]) : `(?:${dbs.map(escape).join('|')})`}\\..+`
+  // Entries are Debezium include-list patterns (Java regexes over whole database names): a plain name (letters, digits,
+  // '_') stands for itself; anything else is kept as a regex (a database name holds no '.', so it cannot run into the
+  // table part), and only a single plain name narrows the read permission.
+  const plain = (entry: string) => /^[A-Za-z0-9_]+$/.test(entry);
+  const alternatives = (dbs ?? []).map((entry) => entry.replace(/\\,/g, ','));
+  const regex = alternatives.length > 0
+    ? `${escape(source.topicPrefix)}\\.${alternatives.length === 1 && plain(alternatives[0]) ? alternatives[0] : `(?:${alternatives.join('|')})`}\\..+`
     : `${escape(source.topicPrefix)}\\..+\\..+`;
-  const permissionPattern = dbs && dbs.length === 1 ? `${source.topicPrefix}.${dbs[0]}.*` : `${source.topicPrefix}.*`;
+  const permissionPattern = alternatives.length === 1 && plain(alternatives[0]) ? `${source.topicPrefix}.${alternatives[0]}.*` : `${source.topicPrefix}.*`;
   return { ...props, topicsRegex: { regex, permissionPattern } };
 }
 

@@ -13,7 +13,7 @@ import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createOnlyHash } from './private/naming';
 import { createKey } from './private/secure-defaults';
-import { show } from './private/validation';
+import { checkIntegerAtLeast, parseArn, show } from './private/validation';
 
 /** How long the fetch handler may run (download, verify, repackage, upload). */
 const FETCH_TIMEOUT = Duration.minutes(10);
@@ -345,6 +345,12 @@ export interface ConnectorPluginProps {
 export class ConnectorPlugin extends Resource implements IConnectorPlugin {
   /** Uses an existing custom plugin. */
   public static fromAttributes(scope: Construct, id: string, customPluginArn: string, revision: number): IConnectorPlugin {
+    // MSK Connect: arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>; revisions start at 1.
+    const parts = Token.isUnresolved(customPluginArn) ? undefined : parseArn(customPluginArn);
+    if (!Token.isUnresolved(customPluginArn) && (parts?.service !== 'kafkaconnect' || !/^custom-plugin\/[a-zA-Z0-9-]+\/.+$/.test(parts.resource))) {
+      throw new Error(`\`customPluginArn\` must be an MSK Connect custom plugin ARN (arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>), got ${show(customPluginArn)}`);
+    }
+    checkIntegerAtLeast('revision', revision, 1);
     class Import extends Resource implements IConnectorPlugin {
       public readonly customPluginArn = customPluginArn;
       public readonly revision = revision;

@@ -12,12 +12,12 @@ import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
 import {
-  checkDebeziumRegexList, checkDebeziumValues, checkNoDuplicates, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
+  checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
-import { checkIntegerRange, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
+import { checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
 /** A Debezium release line, which decides property names and the Java version. */
@@ -292,7 +292,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
   public readonly topicPrefix: string;
   /** The shape of the change events on the data topics. */
   public readonly changeEventFormat: ChangeEventFormat;
-  /** The databases captured (`databaseIncludeList`), when named. */
+  /** The databases captured (`databaseIncludeList`: names or Debezium's regexes), when given. */
   public readonly capturedDatabases?: string[];
   /** The topic that keeps the connector's offsets across replacements. */
   public readonly offsetStorageTopic: string;
@@ -485,8 +485,8 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     const tables = props.tableIncludeList;
     checkDebeziumRegexList('databaseIncludeList', dbs);
     checkDebeziumRegexList('tableIncludeList', tables);
-    checkNoDuplicates('databaseIncludeList', dbs);
-    checkNoDuplicates('tableIncludeList', tables);
+    checkNoRepeats('`databaseIncludeList`', dbs);
+    checkNoRepeats('`tableIncludeList`', tables);
     for (const db of dbs ?? []) {
       checkNotSystemDatabase('databaseIncludeList', db, 'Debezium skips MySQL\'s own databases (table.ignore.builtin), so it would capture nothing');
     }

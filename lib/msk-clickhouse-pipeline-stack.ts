@@ -10,8 +10,8 @@ import { ConnectorCapacity } from './connector-capacity';
 import { MskCluster } from './msk-cluster';
 import { MskConnector } from './msk-connector';
 import { createAlarmTopic } from './private/alarm-topic';
-import { checkBrokerInstanceType, checkEmailAddress, checkNoDuplicates, checkTopicNameNotReserved } from './private/checks-msk';
-import { checkIntegerRange, checkNotEmpty, checkTopicName } from './private/validation';
+import { checkBrokerInstanceType, checkEmailAddress, checkTopicNameNotReserved } from './private/checks-msk';
+import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName } from './private/validation';
 import { PrivateSubnetWithNat } from './private-subnet-with-nat';
 
 /** Example values the stack uses when a prop is not given: clearly not real, so nothing is deployed by accident. */
@@ -139,11 +139,12 @@ export class MskClickHousePipelineStack extends Stack {
       checkTopicName(`topics[${i}]`, t);
       checkTopicNameNotReserved(`topics[${i}]`, t);
     });
-    checkNoDuplicates('topics', topics);
+    checkNoRepeats('`topics`', topics);
     // MSK topics: 1-10000 partitions here (Kafka has no upper bound; MSK's per-broker partition limits apply).
     checkIntegerRange('partitions', props.partitions, 1, 10000);
     checkEmailAddress('alarmEmail', props.alarmEmail);
     checkBrokerInstanceType('brokerInstanceType', props.brokerInstanceType);
+    checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
 
     this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MSK to ClickHouse pipeline', props.removalPolicy);
     if (props.alarmEmail) {

@@ -13,11 +13,11 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaRegex, checkMaxLength, checkNoSecretInText, checkUnique, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaRegex, checkMaxLength, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
-import { show } from './private/validation';
+import { checkNoRepeats, show } from './private/validation';
 import { IWorkerConfiguration } from './worker-configuration';
 
 /** An MSK Connect connector. */
@@ -194,7 +194,7 @@ function checkConnectorConfiguration(config: { [key: string]: string }): void {
   }
   const topics = value('topics')?.split(',').map((t) => t.trim());
   if (topics) {
-    checkUnique("`connectorConfiguration` 'topics'", topics);
+    checkNoRepeats("`connectorConfiguration` 'topics'", topics);
   }
   const regex = value('topics.regex');
   if (regex !== undefined) {

@@ -10,7 +10,7 @@ import { PipelineExampleValues } from './msk-clickhouse-pipeline-stack';
 import { MskCluster } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
 import { checkNotSystemDatabase } from './private/checks-cdc';
-import { show } from './private/validation';
+import { checkKmsKeyArn, show } from './private/validation';
 import { PrivateSubnetWithNat } from './private-subnet-with-nat';
 
 /** Properties of {@link MySqlCdcToClickHouseStack}. */
@@ -108,6 +108,7 @@ export class MySqlCdcToClickHouseStack extends Stack {
       throw new Error(`\`databaseName\` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got ${show(database)}`);
     }
     checkNotSystemDatabase('databaseName', database, 'the cluster already has it and Debezium does not capture it');
+    checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
     this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MySQL CDC to ClickHouse pipeline', props.removalPolicy);
     this.network = new PrivateSubnetWithNat(this, 'Network', { removalPolicy: props.removalPolicy });
     this.cluster = new MskCluster(this, 'Cluster', {

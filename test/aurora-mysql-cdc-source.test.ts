@@ -268,7 +268,7 @@ describe('AuroraMySqlCdcSource', () => {
       })).not.toThrow();
     });
     test('fails on a captured database named twice', () => {
-      expect(() => setup({ capturedDatabases: ['shop', 'billing', 'shop'] })).toThrow("`capturedDatabases` must not name an entry twice, got 'shop' twice");
+      expect(() => setup({ capturedDatabases: ['shop', 'billing', 'shop'] })).toThrow("`capturedDatabases` must not name the same entry twice, got 'shop' twice");
     });
     test('fails on an engine older than Aurora MySQL 3.05 when reads are limited to named databases (REVOKE IF EXISTS)', () => {
       expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_04_2, capturedDatabases: ['shop'] }))

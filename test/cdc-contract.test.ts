@@ -180,7 +180,7 @@ describe('CDC data contract: Debezium change event → Kafka → sink → ClickH
 });
 
 describe('createTableStatement', () => {
-  function pipeline(props: { format?: ChangeEventFormat; databases?: string[]; topicToTableMap?: Record<string, string> } = {}) {
+  function pipeline(props: { format?: ChangeEventFormat; databases?: string[]; include?: string[]; topicToTableMap?: Record<string, string> } = {}) {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
@@ -195,7 +195,7 @@ describe('createTableStatement', () => {
       source: db,
       serverId: 184054,
       topicPrefix: 'cdc',
-      databaseIncludeList: props.databases ?? ['shop'],
+      databaseIncludeList: props.include ?? props.databases ?? ['shop'],
       changeEventFormat: props.format,
       release: { sha256: EXAMPLE_SHA256, configProvider: { url: 'https://example.com/p.jar', sha256: EXAMPLE_SHA256 } },
     });
@@ -224,6 +224,22 @@ describe('createTableStatement', () => {
     make();
     expect(configOf(stack, SINK)['topics.regex']).toBe('cdc\\.(?:shop|billing)\\..+');
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('/cdc.*"');
+  });
+
+  test('a regex in the database include list stays a regex in the sink\'s topics, and in what createTableStatement accepts', () => {
+    const { stack, make } = pipeline({ databases: ['shop_eu', 'shop_us'], include: ['shop_(eu|us)'] });
+    const sink = make();
+    const regex = configOf(stack, SINK)['topics.regex'];
+    expect(regex).toBe('cdc\\.(?:shop_(eu|us))\\..+');
+    // What Kafka Connect will match (Pattern.matches: the whole topic name).
+    const reads = (topic: string) => new RegExp(`^(?:${regex})$`).test(topic);
+    expect(['cdc.shop_eu.orders', 'cdc.shop_us.orders'].every(reads)).toBe(true);
+    expect(['cdc.shop_(eu|us).orders', 'cdc.shop_asia.orders', 'cdc.shop.orders'].some(reads)).toBe(false);
+    // A regex does not narrow the read permission to one database.
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('/cdc.*"');
+    expect(sink.createTableStatement({ ...ORDERS, database: 'shop_us' })).toContain('`analytics`.`cdc.shop_us.orders`');
+    expect(() => sink.createTableStatement({ ...ORDERS, database: 'shop_asia' }))
+      .toThrow("`database` 'shop_asia' is not captured by the source (databaseIncludeList: 'shop_(eu|us)')");
   });
 
   test('bad input', () => {

@@ -509,7 +509,7 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   const regex = (r: string, permissionPattern: string) => ({ topics: undefined, topicsRegex: { regex: r, permissionPattern } });
 
   test('fails on a topic listed twice', () => {
-    fails({ topics: ['events', 'orders', 'events'] }, "`topics` lists 'events' more than once");
+    fails({ topics: ['events', 'orders', 'events'] }, "`topics` must not name the same entry twice, got 'events' twice");
   });
   test('fails on a topicsRegex that reads topics outside its permissionPattern', () => {
     fails(regex('events-.*', 'orders-*'),
@@ -528,7 +528,7 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
     fails(regex('orders/.*', 'orders/*'), "`topicsRegex.permissionPattern` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got 'orders/*'");
   });
   test('fails on a regex Java would not compile', () => {
-    fails(regex('orders-{eu}', 'orders-*'), "`topicsRegex.regex` has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got 'orders-{eu}'");
+    fails(regex('orders-{eu}', 'orders-*'), "`topicsRegex.regex` has a '{' that is not a quantifier (write '\\{'), which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-{eu}'");
   });
   test('fails on a dead letter queue matched by topicsRegex', () => {
     fails({ ...regex('events.*', 'events*'), errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } },
@@ -613,7 +613,7 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   });
   test('fails on two transforms with one name', () => {
     fails({ transforms: [{ name: 'flatten', type: 'org.apache.kafka.connect.transforms.Flatten$Value' }, { name: 'flatten', type: 'org.apache.kafka.connect.transforms.Flatten$Key' }] },
-      "`transforms` names 'flatten' more than once");
+      "`transforms` must not name the same transform name twice, got 'flatten' twice");
   });
   test('fails on a transform type that is not a class name', () => {
     fails({ transforms: [{ name: 'flatten', type: 'Flatten' }] }, "`transforms` 'flatten' type must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'Flatten'");

@@ -150,6 +150,15 @@ describe('bad input (#14)', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'plugins');
     expect(() => PluginSource.fromS3Object(bucket, `${'k'.repeat(1100)}.zip`)).toThrow('`key` must be at most 1024 bytes (the S3 object key limit), got 1104');
   });
+  test('fromAttributes fails on an ARN that is not a custom plugin\'s, or a revision MSK Connect never gives', () => {
+    const stack = new Stack(testApp(), 'S');
+    const arn = 'arn:aws:kafkaconnect:eu-west-1:111111111111:custom-plugin/clickhouse/0a1b2c3d-4e5f-6789-abcd-ef0123456789-3';
+    expect(() => ConnectorPlugin.fromAttributes(stack, 'A', 'arn:aws:kafkaconnect:eu-west-1:111111111111:worker-configuration/w/1', 1))
+      .toThrow("`customPluginArn` must be an MSK Connect custom plugin ARN (arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>), got 'arn:aws:kafkaconnect:eu-west-1:111111111111:worker-configuration/w/1'");
+    expect(() => ConnectorPlugin.fromAttributes(stack, 'B', 'clickhouse', 1)).toThrow('`customPluginArn` must be an MSK Connect custom plugin ARN');
+    expect(() => ConnectorPlugin.fromAttributes(stack, 'C', arn, 0)).toThrow('`revision` must be a whole number of at least 1, got 0');
+    expect(ConnectorPlugin.fromAttributes(stack, 'D', arn, 3).revision).toBe(3);
+  });
   test('fails on a description longer than CloudFormation takes', () => {
     const stack = new Stack(testApp(), 'S');
     expect(() => new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }), description: 'd'.repeat(1100) }))

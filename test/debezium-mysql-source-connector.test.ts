@@ -250,8 +250,17 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ databaseIncludeList: ['shop_[a-z]{2,3}'] })).toThrow("got 'shop_[a-z]{2,3}'");
       expect(() => setup({ databaseIncludeList: ['shop_[a-z]{2\\,3}'] })).not.toThrow();
       expect(() => setup({ tableIncludeList: [' '] })).toThrow("`tableIncludeList` entries must not be empty, got ' '");
-      expect(() => setup({ databaseIncludeList: ['shop', 'shop'] })).toThrow("`databaseIncludeList` must not name an entry twice, got 'shop' twice");
-      expect(() => setup({ tableIncludeList: ['shop.orders', 'shop.orders'] })).toThrow("`tableIncludeList` must not name an entry twice, got 'shop.orders' twice");
+      expect(() => setup({ databaseIncludeList: ['shop', 'shop'] })).toThrow("`databaseIncludeList` must not name the same entry twice, got 'shop' twice");
+      expect(() => setup({ tableIncludeList: ['shop.orders', 'shop.orders'] })).toThrow("`tableIncludeList` must not name the same entry twice, got 'shop.orders' twice");
+    });
+    test('fails on include-list entries JavaScript compiles but Java (Debezium) does not', () => {
+      expect(() => setup({ databaseIncludeList: ['shop{eu}'] }))
+        .toThrow("`databaseIncludeList` entry 'shop{eu}' has a '{' that is not a quantifier (write '\\{'), which Java's regex engine (which Debezium uses) rejects");
+      expect(() => setup({ tableIncludeList: ['shop\\.(?<!tmp.*)orders'] }))
+        .toThrow("`tableIncludeList` entry 'shop\\.(?<!tmp.*)orders' has a look-behind without a maximum length, which Java's regex engine (which Debezium uses) rejects");
+      expect(() => setup({ databaseIncludeList: ['shop(?<region_id>eu)?'] }))
+        .toThrow("`databaseIncludeList` entry 'shop(?<region_id>eu)?' has a group name 'region_id' that is not ASCII letters and digits starting with a letter, which Java's regex engine (which Debezium uses) rejects");
+      expect(() => setup({ databaseIncludeList: ['shop\\{eu\\}'] })).not.toThrow();
     });
     test('fails on a table entry without its database, or in a database the database list leaves out (nothing would be captured)', () => {
       expect(() => setup({ tableIncludeList: ['orders'] }))

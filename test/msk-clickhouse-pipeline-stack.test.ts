@@ -402,7 +402,7 @@ describe('bad input (#14)', () => {
   const make = (props: MskClickHousePipelineStackProps) => () => new MskClickHousePipelineStack(testApp(), 'P', props);
 
   test('fails on duplicate topics', () => {
-    expect(make({ topics: ['orders', 'orders'] })).toThrow("`topics` must not name the same entry twice, got 'orders' twice in ['orders', 'orders']");
+    expect(make({ topics: ['orders', 'orders'] })).toThrow("`topics` must not name the same entry twice, got 'orders' twice");
   });
 
   test('fails on an empty topics list', () => {
@@ -415,6 +415,20 @@ describe('bad input (#14)', () => {
 
   test('fails on a reserved topic', () => {
     expect(make({ topics: ['__consumer_offsets'] })).toThrow('`topics[0]` must not be an internal topic of Kafka, MSK or MSK Connect');
+  });
+
+  test('fails on a credentials key ARN that is not a key of the stack\'s Region', () => {
+    const key = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(make({ credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))
+      .toThrow("`credentialsKeyArn` must be the ARN of the key, not of an alias (IAM grants kms:Decrypt on key ARNs only), got 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse'");
+    expect(make({ credentialsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' }))
+      .toThrow("`credentialsKeyArn` must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key-id>), got '1234abcd-12ab-34cd-56ef-1234567890ab'");
+    expect(make({ credentialsKeyArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:clickhouse-AbCdEf' }))
+      .toThrow('`credentialsKeyArn` must be a KMS key ARN');
+    expect(make({ credentialsKeyArn: key, env: { region: 'us-east-1', account: '111111111111' } }))
+      .toThrow(`\`credentialsKeyArn\` is a key in eu-west-1, but the stack deploys to us-east-1: Secrets Manager encrypts a secret only with a key of its own Region, got '${key}'`);
+    expect(make({ credentialsKeyArn: key, env: { region: 'eu-west-1', account: '111111111111' } })).not.toThrow();
+    expect(make({ credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab' })).not.toThrow();
   });
 
   test('fails on partitions of 0', () => {

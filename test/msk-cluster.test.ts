@@ -4,6 +4,7 @@ import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskPorts, MskPublicAccess, MskTopic, PrivateSubnetWithNat } from '../lib';
@@ -578,6 +579,14 @@ describe('bad input (#14): values passed through, duplicates', () => {
     expect(() => setup({ brokerLogging: { logRetention: 45 as any } })).toThrow('days), got 45');
   });
 
+  test('fails if brokerLogging gives its own log group and a retention for it', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Logs', 'msk-brokers');
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { logGroup, logRetention: 30 } }))
+      .toThrow('`brokerLogging.logRetention` only applies to a log group created here, but `brokerLogging.logGroup` is given; set the retention on that log group, got 30');
+  });
+
   test('fails if brokerLogging turns CloudWatch off but sets its retention', () => {
     expect(() => setup({ brokerLogging: { cloudWatch: false, logRetention: 30 } }))
       .toThrow('`brokerLogging.logRetention` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
@@ -643,6 +652,13 @@ describe('bad input (#14): topics', () => {
     const other = new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
     cluster.addTopic('A', { topicName: 'orders' });
     expect(() => other.addTopic('A', { topicName: 'orders' })).not.toThrow();
+  });
+
+  test('fails on a topic compression.type Kafka does not know', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addTopic('T', { topicName: 't', configs: { 'compression.type': 'brotli' } }))
+      .toThrow("`configs` 'compression.type' must be one of 'uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer', got 'brotli'");
+    expect(() => cluster.addTopic('U', { topicName: 'u', configs: { 'compression.type': 'zstd' } })).not.toThrow();
   });
 
   test('fails on an unknown message.timestamp.type', () => {

@@ -404,18 +404,23 @@ describe('bad input: consistency and values passed through (#14)', () => {
   });
   test('fails on a topic listed twice', () => {
     expect(() => connector({ ...config({ topics: 'orders,returns, orders' }), permissions: { readTopics: ['orders', 'returns'] } }))
-      .toThrow("`connectorConfiguration` 'topics' lists 'orders' more than once");
+      .toThrow("`connectorConfiguration` 'topics' must not name the same entry twice, got 'orders' twice");
   });
   test('fails on a topics.regex that does not compile', () => {
     expect(() => connector(config({ 'topics.regex': 'orders-(' }))).toThrow("`connectorConfiguration` 'topics.regex' must be a valid regular expression, got 'orders-('");
   });
   test('fails on a topics.regex Java would not compile', () => {
     expect(() => connector({ ...config({ 'topics.regex': 'orders-{eu}' }), permissions: { readTopics: ['orders-*'] } }))
-      .toThrow("`connectorConfiguration` 'topics.regex' has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got 'orders-{eu}'");
+      .toThrow("`connectorConfiguration` 'topics.regex' has a '{' that is not a quantifier (write '\\{'), which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-{eu}'");
   });
   test('fails on an unbounded look-behind', () => {
     expect(() => connector({ ...config({ 'topics.regex': 'orders-(?<!test.*)eu' }), permissions: { readTopics: ['orders-*'] } }))
       .toThrow("`connectorConfiguration` 'topics.regex' has a look-behind without a maximum length, which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-(?<!test.*)eu'");
+  });
+  test('fails on a group name Java would not take', () => {
+    expect(() => connector({ ...config({ 'topics.regex': 'orders-(?<eu_west>eu)' }), permissions: { readTopics: ['orders-*'] } }))
+      .toThrow("`connectorConfiguration` 'topics.regex' has a group name 'eu_west' that is not ASCII letters and digits starting with a letter, which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-(?<eu_west>eu)'");
+    expect(() => connector({ ...config({ 'topics.regex': 'orders-(?<euWest1>eu)' }), permissions: { readTopics: ['orders-*'] } })).not.toThrow();
   });
   test('fails on a dead letter queue among the topics read', () => {
     expect(() => connector(config({ 'topics': 'orders', 'errors.deadletterqueue.topic.name': 'orders' })))

@@ -48,6 +48,10 @@ describe('MySqlCdcToClickHouseStack', () => {
       expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'sys' }))
         .toThrow("`databaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'sys'");
     });
+    test('fails on a credentials key given by its alias', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))
+        .toThrow("`credentialsKeyArn` must be the ARN of the key, not of an alias (IAM grants kms:Decrypt on key ARNs only), got 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse'");
+    });
     test('fails on a topic prefix or server id that is not one', () => {
       expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { topicPrefix: 'cdc/eu' }))
         .toThrow("`topicPrefix` must be letters, digits, '.', '_' and '-' (not starting with '.'), got 'cdc/eu'");

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { javaRegexRefusal } from './checks-connect';
 import { show } from './validation';
 
 /**
@@ -13,15 +14,6 @@ import { show } from './validation';
  */
 export const MYSQL_SYSTEM_DATABASES = ['mysql', 'sys', 'information_schema', 'performance_schema'];
 
-/** Throws when `list` names an entry twice. */
-export function checkNoDuplicates(prop: string, list: readonly string[] | undefined): void {
-  const resolved = (list ?? []).filter((v) => !Token.isUnresolved(v));
-  const duplicate = resolved.find((v, i) => resolved.indexOf(v) !== i);
-  if (duplicate !== undefined) {
-    throw new Error(`\`${prop}\` must not name an entry twice, got ${show(duplicate)} twice`);
-  }
-}
-
 /** Throws when `name` (any case; MySQL compares schema names of its own schemas case-insensitively) is a system schema. */
 export function checkNotSystemDatabase(prop: string, name: string, why: string): void {
   if (!Token.isUnresolved(name) && MYSQL_SYSTEM_DATABASES.includes(name.toLowerCase())) {
@@ -33,8 +25,8 @@ export function checkNotSystemDatabase(prop: string, name: string, why: string):
  * Debezium's include lists are comma-separated Java regular expressions, each matched against the whole name and
  * case-insensitively (Debezium MySQL connector docs, `database.include.list`, `table.include.list`; `Strings.setOfRegex`
  * matches with `Pattern.matcher(name).matches()`). The construct joins the entries with commas, so an entry must not
- * hold an unescaped one, and each must compile. JavaScript's regex syntax
- * stands in for Java's: the two agree on what include lists use (classes, groups, alternation, quantifiers).
+ * hold an unescaped one, and each must compile: in JavaScript, and without what Java refuses but JavaScript takes
+ * (`javaRegexRefusal`).
  */
 export function checkDebeziumRegexList(prop: string, list: readonly string[] | undefined): void {
   for (const entry of list ?? []) {
@@ -52,6 +44,10 @@ export function checkDebeziumRegexList(prop: string, list: readonly string[] | u
       new RegExp(unescapeCommas(entry));
     } catch (e) {
       throw new Error(`\`${prop}\` entries must be regular expressions (Debezium compiles each one), got ${show(entry)}: ${(e as Error).message}`);
+    }
+    const refusal = javaRegexRefusal(unescapeCommas(entry));
+    if (refusal) {
+      throw new Error(`\`${prop}\` entry ${show(entry)} has ${refusal}, which Java's regex engine (which Debezium uses) rejects`);
     }
   }
 }

@@ -152,20 +152,6 @@ export function checkNoSecretInText(prop: string, text: string): void {
   }
 }
 
-/** Throws on the first value that occurs more than once; `label` is the prop as the message shows it. */
-export function checkUnique(label: string, values: readonly string[], what = 'lists'): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (Token.isUnresolved(v)) {
-      continue;
-    }
-    if (seen.has(v)) {
-      throw new Error(`${label} ${what} ${show(v)} more than once`);
-    }
-    seen.add(v);
-  }
-}
-
 /** Throws unless `value` is at most `max` characters (CloudFormation maxLength). */
 export function checkMaxLength(prop: string, value: string | undefined, max: number): void {
   if (value !== undefined && !Token.isUnresolved(value) && value.length > max) {
@@ -189,14 +175,31 @@ export function checkJavaRegex(label: string, regex: string): void {
   if (regex === '') {
     throw new Error(`${label} must not be empty (it would match no topic), got ''`);
   }
+  const refusal = javaRegexRefusal(regex);
+  if (refusal) {
+    throw new Error(`${label} has ${refusal}, which Java's regex engine (which Kafka Connect uses) rejects, got ${show(regex)}`);
+  }
+}
+
+/**
+ * What java.util.regex.Pattern refuses in a regex that JavaScript's RegExp compiles, or undefined. Kafka Connect
+ * (`topics.regex`) and Debezium (include lists) compile with Java, the checks here with JavaScript.
+ */
+export function javaRegexRefusal(regex: string): string | undefined {
   // Java: "Illegal repetition" for a '{' that does not start a quantifier (JS reads it as a literal).
   if (/(^|[^\\])\{(?!\d+(,\d*)?\})/.test(stripClasses(regex))) {
-    throw new Error(`${label} has a '{' that is not a quantifier: Java's regex engine (which Kafka Connect uses) rejects it; write '\\{', got ${show(regex)}`);
+    return "a '{' that is not a quantifier (write '\\{')";
   }
   // Java: look-behind needs an obvious maximum length, so '*' or '+' inside one fails to compile.
   if (/\(\?<[=!][^)]*[*+]/.test(regex)) {
-    throw new Error(`${label} has a look-behind without a maximum length, which Java's regex engine (which Kafka Connect uses) rejects, got ${show(regex)}`);
+    return 'a look-behind without a maximum length';
   }
+  // Java: a named group is (?<name>...) with a name of ASCII letters and digits, starting with a letter.
+  const badGroupName = /\(\?<(?![=!])([^>]*)>/.exec(regex);
+  if (badGroupName && !/^[a-zA-Z][a-zA-Z0-9]*$/.test(badGroupName[1])) {
+    return `a group name ${show(badGroupName[1])} that is not ASCII letters and digits starting with a letter`;
+  }
+  return undefined;
 }
 
 function stripClasses(regex: string): string {

@@ -2,29 +2,12 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import type { LogDelivery } from '../log-delivery';
-import { show } from './validation';
+import { checkNoRepeats, show } from './validation';
 
 /**
  * Synth-time checks of the network and MSK constructs (issue #14). Same house rules as `validation.ts`: a plain
  * `Error` naming the prop in backticks and echoing the value; unresolved tokens are skipped.
  */
-
-/** Throws when `list` holds the same value twice. */
-export function checkNoDuplicates(prop: string, list: readonly string[] | undefined): void {
-  if (list === undefined) {
-    return;
-  }
-  const seen = new Set<string>();
-  for (const item of list) {
-    if (Token.isUnresolved(item)) {
-      continue;
-    }
-    if (seen.has(item)) {
-      throw new Error(`\`${prop}\` must not name the same entry twice, got ${show(item)} twice in ${show([...list])}`);
-    }
-    seen.add(item);
-  }
-}
 
 /** Throws unless `value` is a `logs.RetentionDays` value (CloudWatch Logs PutRetentionPolicy accepts only these). */
 export function checkRetentionDays(prop: string, value: logs.RetentionDays | undefined): void {
@@ -312,5 +295,5 @@ export function checkAvailabilityZoneNames(prop: string, names: readonly string[
       throw new Error(`\`${prop}\` must hold availability zone names such as 'eu-west-1a' (not zone ids such as 'euw1-az1'), got ${show(az)}`);
     }
   }
-  checkNoDuplicates(prop, names);
+  checkNoRepeats(`\`${prop}\``, names);
 }

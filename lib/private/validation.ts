@@ -62,3 +62,49 @@ export function checkNotEmpty(prop: string, list: readonly unknown[] | undefined
     throw new Error(`\`${prop}\` must not be empty, got []`);
   }
 }
+
+/**
+ * Throws on the first value `values` holds twice (unresolved tokens are skipped). `label` is what the user wrote, as
+ * the message shows it: a prop in backticks, or a prop and a key (`` `connectorConfiguration` 'topics' ``).
+ */
+export function checkNoRepeats(label: string, values: readonly string[] | undefined, noun = 'entry'): void {
+  const seen = new Set<string>();
+  for (const value of values ?? []) {
+    if (Token.isUnresolved(value)) {
+      continue;
+    }
+    if (seen.has(value)) {
+      throw new Error(`${label} must not name the same ${noun} twice, got ${show(value)} twice`);
+    }
+    seen.add(value);
+  }
+}
+
+/** The parts of an ARN, when `arn` is resolved and has the six-part shape `arn:partition:service:region:account:resource`. */
+export function parseArn(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+  const m = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws|):(.+)$/.exec(arn);
+  return m ? { partition: m[1], service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
+}
+
+/**
+ * Throws unless `arn` is the ARN of a KMS key (`arn:<partition>:kms:<region>:<account>:key/<key-id>`, the id a UUID
+ * or a multi-Region `mrk-` id). An alias ARN is refused: IAM authorizes kms:Decrypt against the key's ARN, never
+ * against an alias ARN, so a policy naming the alias grants nothing (AWS KMS developer guide, "Using aliases to
+ * control access to KMS keys"). When the stack's region is known, the key must be in it: Secrets Manager only
+ * encrypts a secret with a key of its own Region.
+ */
+export function checkKmsKeyArn(prop: string, arn: string | undefined, stackRegion: string): void {
+  if (arn === undefined || Token.isUnresolved(arn)) {
+    return;
+  }
+  const parts = parseArn(arn);
+  if (parts?.service === 'kms' && parts.resource.startsWith('alias/')) {
+    throw new Error(`\`${prop}\` must be the ARN of the key, not of an alias (IAM grants kms:Decrypt on key ARNs only), got ${show(arn)}`);
+  }
+  if (parts?.service !== 'kms' || !/^key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(parts.resource) || !parts.region || !/^\d{12}$/.test(parts.account)) {
+    throw new Error(`\`${prop}\` must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key-id>), got ${show(arn)}`);
+  }
+  if (!Token.isUnresolved(stackRegion) && parts.region !== stackRegion) {
+    throw new Error(`\`${prop}\` is a key in ${parts.region}, but the stack deploys to ${stackRegion}: Secrets Manager encrypts a secret only with a key of its own Region, got ${show(arn)}`);
+  }
+}
