@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { auroraRelease, checkNotSystemDatabase } from './private/checks-cdc';
-import { checkNatEgress, checkSecurityGroupPath } from './private/connectivity';
+import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, recordVpc } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
@@ -264,6 +264,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       throw new Error(`the stack's region must be one whose RDS CA root the setup handler ships (${RDS_CA_RSA2048_G1_REGIONS.join(', ')}), got ${show(region)}: it could not verify the cluster's certificate`);
     }
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
+    recordVpc(this, props.vpc);
+    checkSubnetsInVpc(subnets.subnets, props.vpc);
     if (subnets.hasPublic) {
       throw new Error('`vpcSubnets` must select private subnets only: the CDC source must not be reachable from the internet');
     }

@@ -15,6 +15,7 @@ import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
+import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
@@ -340,6 +341,11 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       if (wrong.length > 0 || bootstrap.trim() === '') {
         throw new Error(`\`schemaHistoryBootstrapServers\` must be the cluster's IAM bootstrap brokers (port ${MskPorts.SASL_IAM}), got ${show(bootstrap)}`);
       }
+    }
+
+    const sourceVpc = recordedVpc(props.source);
+    if (sourceVpc && differentVpcs(sourceVpc, props.vpc)) {
+      throw new Error(`\`vpc\` ${describeVpc(props.vpc)} is not the VPC of \`source\` ${show(props.source.node.path)}, ${describeVpc(sourceVpc)}: Debezium reaches the database through security-group rules, which this library writes within one VPC; give the database's VPC`);
     }
 
     const secretName = props.source.cdcCredentials.secretName;

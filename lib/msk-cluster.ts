@@ -17,6 +17,7 @@ import { MskTopic, MskTopicOptions } from './msk-topic';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
 import { checkBrokerInstanceType, checkLogDelivery, checkServerPropertyValues, registerClusterName } from './private/checks-msk';
+import { checkSubnetsInVpc, recordVpc } from './private/connectivity';
 import { createKey, createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkOneOf, show } from './private/validation';
@@ -538,6 +539,8 @@ export class MskCluster extends MskClusterBase {
     this.isExpress = instanceType.startsWith('express.');
 
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
+    recordVpc(this, props.vpc);
+    checkSubnetsInVpc(subnets.subnets, props.vpc);
     const azCount = subnets.subnetIds.length;
     if (azCount < 2 || azCount > 3) {
       throw new Error(`\`vpcSubnets\` must select 2 or 3 subnets (one per availability zone), got ${azCount}`);

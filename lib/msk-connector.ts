@@ -14,7 +14,7 @@ import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { checkJavaRegex, checkMaxLength, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
-import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
+import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkNoRepeats, show } from './private/validation';
@@ -278,7 +278,12 @@ export class MskConnector extends Resource implements IMskConnector {
       throw new Error('`permissions` builds the connector\'s role; it cannot be combined with `role`, got both');
     }
 
+    const clusterVpc = recordedVpc(props.cluster);
+    if (clusterVpc && differentVpcs(clusterVpc, props.vpc)) {
+      throw new Error(`\`vpc\` ${describeVpc(props.vpc)} is not the VPC of \`cluster\` ${show(props.cluster.node.path)}, ${describeVpc(clusterVpc)}: the workers reach the brokers through security-group rules, which this library writes within one VPC; give the cluster's VPC`);
+    }
     const selection = selectPrivateSubnets(props.vpc, props.vpcSubnets);
+    checkSubnetsInVpc(selection.subnets, props.vpc);
     const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
     const publicOnes = selection.subnets.filter((s) => publicIds.has(s.subnetId));
     if (selection.hasPublic || publicOnes.length > 0) {

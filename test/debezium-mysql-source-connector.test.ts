@@ -223,6 +223,13 @@ describe('DebeziumMySqlSourceConnector', () => {
       setup({}, b);
       expect(() => setup({ connectorName: 'second', topicPrefix: 'other' }, b)).toThrow("`serverId` 184054 is already used by connector 'S/Cdc'");
     });
+    test('fails on a database in another VPC than the connector\'s', () => {
+      const b = base();
+      const other = new PrivateSubnetWithNat(b.stack, 'Other', { vpcCidr: '10.1.0.0/16', flowLogs: false });
+      const elsewhere = new AuroraMySqlCdcSource(b.stack, 'Elsewhere', { vpc: other.vpc, vpcSubnets: other.privateSubnetSelection });
+      expect(() => setup({ source: elsewhere }, b))
+        .toThrow("`vpc` S/Net/Vpc is not the VPC of `source` 'S/Elsewhere', S/Other/Vpc: Debezium reaches the database through security-group rules, which this library writes within one VPC; give the database's VPC");
+    });
     test('fails on public subnets', () => {
       expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');
     });

@@ -621,6 +621,16 @@ describe('bad input (#14): values passed through, duplicates', () => {
   });
 });
 
+describe('bad input (#14): placement', () => {
+  test('fails on subnets of another VPC than `vpc`', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const other = new PrivateSubnetWithNat(stack, 'Other', { vpcCidr: '10.1.0.0/16', flowLogs: false });
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: { subnets: other.privateSubnets } }))
+      .toThrow("`vpcSubnets` must select subnets of `vpc` S/Net/Vpc, got 'S/Other/Vpc/PrivateSubnet1', 'S/Other/Vpc/PrivateSubnet2', 'S/Other/Vpc/PrivateSubnet3' of another VPC");
+  });
+});
+
 describe('bad input (#14): topics', () => {
   test('fails on a reserved MSK Connect topic name', () => {
     const { cluster } = setup();

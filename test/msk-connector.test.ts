@@ -398,6 +398,22 @@ describe('bad input: consistency and values passed through (#14)', () => {
   test('fails on an errors.tolerance Kafka Connect does not know', () => {
     expect(() => connector(config({ 'errors.tolerance': 'ALL', 'topics': 'orders' }))).toThrow("`connectorConfiguration` 'errors.tolerance' must be 'none' or 'all', got 'ALL'");
   });
+  test('fails on workers in another VPC than the cluster\'s (the broker rules could not name their security group)', () => {
+    const base = pipelineBase();
+    const other = new PrivateSubnetWithNat(base.stack, 'Other', { vpcCidr: '10.1.0.0/16', flowLogs: false });
+    expect(() => connector({ vpc: other.vpc, vpcSubnets: other.privateSubnetSelection }, base))
+      .toThrow("`vpc` S/Other/Vpc is not the VPC of `cluster` 'S/Cluster', S/Net/Vpc: the workers reach the brokers through security-group rules, which this library writes within one VPC; give the cluster's VPC");
+    const again = pipelineBase();
+    const imported = ec2.Vpc.fromVpcAttributes(again.stack, 'Imported', { vpcId: 'vpc-0abc', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'] });
+    expect(() => connector({ vpc: imported, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, again))
+      .toThrow("`vpc` S/Imported (vpc-0abc) is not the VPC of `cluster` 'S/Cluster', S/Net/Vpc");
+  });
+  test('fails on subnets of another VPC than `vpc`', () => {
+    const base = pipelineBase();
+    const other = new PrivateSubnetWithNat(base.stack, 'Other', { vpcCidr: '10.1.0.0/16', flowLogs: false });
+    expect(() => connector({ vpcSubnets: { subnets: other.privateSubnets } }, base))
+      .toThrow("`vpcSubnets` must select subnets of `vpc` S/Net/Vpc, got 'S/Other/Vpc/PrivateSubnet1'");
+  });
   test('fails on both topics and topics.regex', () => {
     expect(() => connector(config({ 'topics': 'orders', 'topics.regex': 'orders.*' })))
       .toThrow("`connectorConfiguration` must set one of 'topics' and 'topics.regex', got both ('orders' and 'orders.*')");

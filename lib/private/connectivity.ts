@@ -149,3 +149,63 @@ export function checkNatEgress(from: string, subnets: ec2.ISubnet[], why: string
   }
   return problems;
 }
+
+/** The VPC each cluster and database construct of the library was placed in (read by the constructs that reach it). */
+const PLACEMENT = new WeakMap<IConstruct, ec2.IVpc>();
+
+/** Records that `construct` sits in `vpc`. */
+export function recordVpc(construct: IConstruct, vpc: ec2.IVpc): void {
+  PLACEMENT.set(construct, vpc);
+}
+
+/** The VPC `construct` was placed in, when it is a construct of this library that records one. */
+export function recordedVpc(construct: IConstruct): ec2.IVpc | undefined {
+  return PLACEMENT.get(construct);
+}
+
+/**
+ * Whether `a` and `b` are known at synth to be different VPCs: two VPCs this app creates, a created one and an
+ * imported one, or two imported ones with different literal ids. Two views of one VPC (the same construct, or imports
+ * of the same id) are not different; ids that are tokens of no VPC in the app are taken on trust.
+ */
+export function differentVpcs(a: ec2.IVpc, b: ec2.IVpc): boolean {
+  if (a === b) {
+    return false;
+  }
+  const created = (v: ec2.IVpc) => v.node.defaultChild instanceof ec2.CfnVPC;
+  const literal = (v: ec2.IVpc) => !Token.isUnresolved(v.vpcId);
+  if (literal(a) && literal(b)) {
+    return a.vpcId !== b.vpcId;
+  }
+  return (created(a) && (created(b) || literal(b))) || (created(b) && literal(a));
+}
+
+/** A VPC for an error message: its construct path, and its id when known. */
+export function describeVpc(vpc: ec2.IVpc): string {
+  return Token.isUnresolved(vpc.vpcId) ? vpc.node.path : `${vpc.node.path} (${vpc.vpcId})`;
+}
+
+/**
+ * Whether the app shows that `subnet` is not in `vpc`: the subnet belongs to another VPC construct, or (for a subnet
+ * this app adds to an existing VPC) its `AWS::EC2::Subnet` names another literal VPC id.
+ */
+export function subnetOutside(subnet: ec2.ISubnet, vpc: ec2.IVpc): boolean {
+  const isVpc = (s: IConstruct) => s !== subnet && (s as ec2.IVpc).vpcId !== undefined && s.node.defaultChild instanceof ec2.CfnVPC;
+  const owner = subnet.node.scopes.find(isVpc);
+  if (owner) {
+    return differentVpcs(owner as unknown as ec2.IVpc, vpc);
+  }
+  const cfn = subnet.node.defaultChild;
+  if (cfn instanceof ec2.CfnSubnet && !Token.isUnresolved(cfn.vpcId) && !Token.isUnresolved(vpc.vpcId)) {
+    return cfn.vpcId !== vpc.vpcId;
+  }
+  return false;
+}
+
+/** Throws when the app shows that a selected subnet is not in `vpc` (CloudFormation would refuse the placement). */
+export function checkSubnetsInVpc(subnets: ec2.ISubnet[], vpc: ec2.IVpc): void {
+  const outside = subnets.filter((s) => subnetOutside(s, vpc));
+  if (outside.length > 0) {
+    throw new Error(`\`vpcSubnets\` must select subnets of \`vpc\` ${describeVpc(vpc)}, got ${outside.map((s) => `'${s.node.path}'`).join(', ')} of another VPC`);
+  }
+}
