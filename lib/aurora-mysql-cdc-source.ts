@@ -193,7 +193,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // Debezium builds its JDBC URL from `database.hostname` and `database.port`: a host name only (RFC 1123 labels),
     // without a scheme, port or path.
     if (!Token.isUnresolved(attrs.hostname) && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(attrs.hostname)) {
-      throw new Error(`\`hostname\` must be a host name (no scheme, port or path: the port is \`port\`), got ${show(attrs.hostname)}`);
+      // User info (`user:password@`) is not echoed: the message lands in build logs.
+      throw new Error(`\`hostname\` must be a host name (no scheme, port or path: the port is \`port\`), got ${show(attrs.hostname.replace(/^(.*\/\/)?[^/@]*@/, '$1***@'))}`);
     }
     if (attrs.securityGroups.length === 0) {
       throw new Error('`securityGroups` must name the database\'s security groups, which the connector is let into, got []');

@@ -11,10 +11,10 @@ import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from 
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster } from './msk-cluster';
-import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { MskConnector } from './msk-connector';
 import { debeziumMatches } from './private/checks-cdc';
 import {
-  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoSecretInText, checkNoUrlCredentials, coveredBy, literalPrefixes,
+  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, coveredBy, literalPrefixes,
 } from './private/checks-connect';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';

@@ -10,11 +10,12 @@ import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from 
 import { ConnectorPermissions } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
-import { checkNoLiteralSecrets, MskConnector } from './msk-connector';
+import { MskConnector } from './msk-connector';
 import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
+import { checkNoLiteralSecrets } from './private/checks-connect';
 import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';

@@ -13,7 +13,8 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaRegex, checkMaxLength, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkLogDelivery } from './private/checks-msk';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
@@ -145,32 +146,7 @@ export interface MskConnectorProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const SECRET_KEY = /(password|passwd|secret|token|credential|api[._-]?key|private[._-]?key|sasl\.jaas\.config)/i;
-const PROVIDER_REFERENCE = /^\$\{[a-zA-Z0-9_-]+:[^}]+\}$/;
-/** The MSK IAM login module carries no secret: it signs with the workers' role. */
-const IAM_JAAS = /^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required;$/;
 
-/** Throws when a secret-looking key of `config` holds anything but a config-provider reference. */
-export function checkNoLiteralSecrets(prop: string, config: { [key: string]: string }): void {
-  for (const [key, value] of Object.entries(config)) {
-    if (SECRET_KEY.test(key) && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value) && !IAM_JAAS.test(value)) {
-      throw new Error(`\`${prop}\` '${key}' must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
-    }
-  }
-}
-
-/**
- * An MSK Connect connector (`AWS::KafkaConnect::Connector`) wired the safe way: IAM authentication and TLS to the
- * cluster's IAM bootstrap brokers, private subnets, a dedicated security group with declared egress, a least-privilege
- * service execution role, worker logs in an encrypted log group, alarms, secrets only through a config provider, and
- * a stable name.
- *
- * Updates in place: the connector configuration, capacity and tags (AWS::KafkaConnect::Connector resource schema).
- * Replaces the connector, delete-then-create, under the same name: the cluster, subnets, security groups, plugin,
- * worker configuration, Kafka Connect version, log delivery, role, name and description. During a replacement the
- * connector is down; a sink resumes from its consumer group `connect-<name>`, a source from its offset storage topic
- * (see `docs/CHANGE-SAFETY.md`, generated from the change-safety tests).
- */
 /**
  * Kafka Connect framework keys whose values the framework validates when the connector is created
  * (ConnectorConfig, SinkConnectorConfig of Kafka 3.7): a bad value fails CreateConnector's first start, after the
@@ -228,6 +204,18 @@ function checkRoleReads(prop: string, readTopics: readonly string[], config: { [
   }
 }
 
+/**
+ * An MSK Connect connector (`AWS::KafkaConnect::Connector`) wired the safe way: IAM authentication and TLS to the
+ * cluster's IAM bootstrap brokers, private subnets, a dedicated security group with declared egress, a least-privilege
+ * service execution role, worker logs in an encrypted log group, alarms, secrets only through a config provider, and
+ * a stable name.
+ *
+ * Updates in place: the connector configuration, capacity and tags (AWS::KafkaConnect::Connector resource schema).
+ * Replaces the connector, delete-then-create, under the same name: the cluster, subnets, security groups, plugin,
+ * worker configuration, Kafka Connect version, log delivery, role, name and description. During a replacement the
+ * connector is down; a sink resumes from its consumer group `connect-<name>`, a source from its offset storage topic
+ * (see `docs/CHANGE-SAFETY.md`, generated from the change-safety tests).
+ */
 export class MskConnector extends Resource implements IMskConnector {
   public readonly connectorArn: string;
   public readonly connectorName: string;
@@ -343,13 +331,19 @@ export class MskConnector extends Resource implements IMskConnector {
       this.role = this.leastPrivilegeRole.role;
     }
     const roleOwner = props.role?.node.scope;
-    // Without `permissions` the built role grants no topic reads at all; that case is not checked here (left for #14).
+    // Without `permissions` the built role may read no topic at all: a sink configured with topics would run and
+    // move nothing.
+    const reads = config.topics ?? config['topics.regex'];
+    if (this.leastPrivilegeRole && !props.permissions && reads !== undefined) {
+      throw new Error(`\`permissions\` must be given when \`connectorConfiguration\` reads topics (${show(config.topics !== undefined ? `topics=${reads}` : `topics.regex=${reads}`)}): without it the connector's role may read none of them and the connector would move no data; give \`permissions.readTopics\``);
+    }
     if (this.leastPrivilegeRole && props.permissions) {
       checkRoleReads('permissions.readTopics', this.leastPrivilegeRole.readTopics, config);
     } else if (roleOwner instanceof LeastPrivilegeConnectorRole) {
       checkRoleReads(`role\` (${show(roleOwner.node.path)}) \`readTopics`, roleOwner.readTopics, config);
     }
 
+    checkLogDelivery('logging', props.logging);
     const logging = props.logging ?? {};
     if (logging.cloudWatch ?? true) {
       this.logGroup = logging.logGroup ?? createLogGroup(this, 'WorkerLogs', {

@@ -1,7 +1,8 @@
 import { Aws, Fn, IResource, Lazy, Names, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import { Construct } from 'constructs';
-import { checkMaxLength, checkWorkerPropertyCombination, checkWorkerPropertyValue } from './private/checks-connect';
+import { checkNoSecretsInValues } from './private/checks-cdc';
+import { checkMaxLength, checkNoLiteralSecrets, checkWorkerPropertyCombination, checkWorkerPropertyValue } from './private/checks-connect';
 import { createOnlyHash } from './private/naming';
 import { checkIntegerAtLeast, checkIntegerRange, checkTopicName, show } from './private/validation';
 
@@ -176,6 +177,10 @@ export class WorkerConfiguration extends Resource implements IWorkerConfiguratio
       checkWorkerProperty(key, value);
     }
     checkWorkerPropertyCombination(props.properties ?? {});
+    // Worker properties are stored base64-encoded in the template, which is no protection: secrets go through a
+    // config provider.
+    checkNoLiteralSecrets('properties', props.properties ?? {});
+    checkNoSecretsInValues('properties', props.properties ?? {});
     // AWS::KafkaConnect::WorkerConfiguration Description: maxLength 1024.
     checkMaxLength('description', props.description, 1024);
     if (props.offsetStorageTopic !== undefined) {

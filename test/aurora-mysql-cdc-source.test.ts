@@ -255,6 +255,11 @@ describe('AuroraMySqlCdcSource', () => {
         .toThrow("`hostname` must be a host name (no scheme, port or path: the port is `port`), got 'db.example.internal:3306'");
       expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'C', { ...attrs, hostname: 'mysql://db.example.internal' }))
         .toThrow("`hostname` must be a host name (no scheme, port or path: the port is `port`), got 'mysql://db.example.internal'");
+      // A password in the value is not echoed.
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'F', { ...attrs, hostname: 'mysql://admin:hunter2@db.example.internal' }))
+        .toThrow("`hostname` must be a host name (no scheme, port or path: the port is `port`), got 'mysql://***@db.example.internal'");
+      expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'G', { ...attrs, hostname: 'admin:hunter2@db.example.internal' }))
+        .toThrow("got '***@db.example.internal'");
       expect(() => AuroraMySqlCdcSource.fromAttributes(imports, 'D', { ...attrs, securityGroups: [] }))
         .toThrow("`securityGroups` must name the database's security groups, which the connector is let into, got []");
       expect(AuroraMySqlCdcSource.fromAttributes(imports, 'E', attrs).port).toBe(3306);

@@ -518,6 +518,9 @@ describe('bad input (#14): values passed through, duplicates', () => {
   test('fails on a server property MSK manages', () => {
     expect(() => setup({ serverProperties: { 'advertised.listeners': 'PLAINTEXT://x:9092' } }))
       .toThrow("`serverProperties` cannot set 'advertised.listeners': MSK manages it and rejects the configuration (see \"Custom MSK configurations\"), got 'PLAINTEXT://x:9092'");
+    // A password is not echoed into the message (it lands in build logs).
+    expect(() => setup({ serverProperties: { 'ssl.keystore.password': 'hunter2' } }))
+      .toThrow("`serverProperties` cannot set 'ssl.keystore.password': MSK manages it and rejects the configuration (see \"Custom MSK configurations\"), got '***'");
   });
 
   test('fails on a non-numeric log.retention.hours', () => {

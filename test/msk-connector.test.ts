@@ -137,6 +137,7 @@ describe('shared defaults', () => {
       connectorName: 'second',
       plugin: base.plugin,
       connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'b' },
+      permissions: { readTopics: ['b'] },
     });
     const t = Template.fromStack(base.stack);
     t.resourceCountIs('AWS::SNS::Topic', 1);
@@ -369,6 +370,21 @@ describe('bad input', () => {
     expect(() => connector({ permissions: { readTopics: [] } })).toThrow('`readTopics` must not be empty, got []');
   });
 
+  test('fails on a connector that reads topics with a built role that may read none', () => {
+    expect(() => connector({ permissions: undefined }))
+      .toThrow("`permissions` must be given when `connectorConfiguration` reads topics ('topics=orders'): without it the connector's role may read none of them and the connector would move no data; give `permissions.readTopics`");
+    expect(() => connector({ permissions: undefined, connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics.regex': 'orders-.*' } }))
+      .toThrow("`permissions` must be given when `connectorConfiguration` reads topics ('topics.regex=orders-.*')");
+    // A source connector reads no topics: no read permission needed.
+    expect(() => connector({ permissions: undefined, connectorConfiguration: { 'connector.class': 'com.example.Source' } })).not.toThrow();
+  });
+  test('checks the worker log delivery like the broker one', () => {
+    expect(() => connector({ logging: { cloudWatch: false } }))
+      .toThrow('`logging` turns CloudWatch off and gives no `s3Bucket` or `firehoseDeliveryStreamName`, so the logs would go nowhere');
+    expect(() => connector({ logging: { logRetention: 45 as any } })).toThrow('`logging.logRetention` must be a logs.RetentionDays value (one of');
+    expect(() => connector({ logging: { firehoseDeliveryStreamName: 'worker logs' } }))
+      .toThrow("`logging.firehoseDeliveryStreamName` must be a Firehose delivery stream name (1-64 letters, digits, '_', '.', '-'), got 'worker logs'");
+  });
   test('fails when both role and permissions are given', () => {
     const base = pipelineBase();
     const role = new iam.Role(base.stack, 'Mine', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });

@@ -64,6 +64,7 @@ describe('tokens', () => {
       plugin,
       capacity,
       connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'a' },
+      permissions: { readTopics: ['a'] },
       alarms: { cpuPercent: numberParam(stack, 'Cpu') },
     });
     expect(connector.alarms.map((a) => a.node.id)).toEqual(['HealthAlarm', 'CpuAlarm']);

@@ -88,6 +88,16 @@ describe('bad input: values of worker properties (#14)', () => {
   const fails = (properties: { [key: string]: string }, message: string) =>
     expect(() => new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', { properties })).toThrow(message);
 
+  test('fails on a secret written into a worker property (base64 in the template is plain text)', () => {
+    fails({ 'value.converter.basic.auth.user.info': 'ingest:s3cr3t' },
+      "`properties` 'value.converter.basic.auth.user.info' must be a config-provider reference such as '${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)");
+    fails({ 'value.converter.schema.registry.url': 'https://ingest:s3cr3t@registry.example.com' },
+      "`properties` 'value.converter.schema.registry.url' holds a password in its value (a 'password=' parameter or a 'user:password@' URL)");
+    expect(() => new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', {
+      secretsManagerConfigProvider: true,
+      properties: { 'value.converter.basic.auth.user.info': '${secretsmanager:registry/ingest:userinfo}', 'value.converter.schema.registry.url': 'https://registry.example.com' },
+    })).not.toThrow();
+  });
   test('fails on an auto.offset.reset Kafka does not know', () => {
     fails({ 'consumer.auto.offset.reset': 'smallest' }, "`properties` 'consumer.auto.offset.reset' must be one of 'earliest', 'latest', 'none', got 'smallest'");
   });

@@ -340,3 +340,26 @@ export function checkClickHouseName(prop: string, value: string | undefined, all
     throw new Error(`\`${prop}\` must be a ClickHouse identifier (a letter or '_', then letters, digits, '_'${allowHyphen ? ", '-'" : ''}; at most 206 characters), got ${show(value)}`);
   }
 }
+
+// `basic.auth.user.info` (Schema Registry clients) holds 'user:password'.
+const SECRET_KEY = /(password|passwd|secret|token|credential|api[._-]?key|private[._-]?key|sasl\.jaas\.config|user\.info)/i;
+/** The MSK IAM login module carries no secret: it signs with the workers' role. */
+const IAM_JAAS = /^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required;$/;
+
+/**
+ * Whether `value` is a literal under a secret-looking key. A config provider's own prefix
+ * (`config.providers.secretsmanager.`) is not read as part of the key: its name says where secrets come from.
+ */
+export function holdsLiteralSecret(key: string, value: string): boolean {
+  const own = key.replace(/^config\.providers\.[^.]+\./, '');
+  return SECRET_KEY.test(own) && own !== 'class' && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value) && !IAM_JAAS.test(value);
+}
+
+/** Throws when a secret-looking key of `config` holds anything but a config-provider reference. */
+export function checkNoLiteralSecrets(prop: string, config: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (holdsLiteralSecret(key, value)) {
+      throw new Error(`\`${prop}\` '${key}' must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
+    }
+  }
+}

@@ -121,7 +121,9 @@ export function checkServerPropertyValues(props: { [key: string]: string }, brok
       continue;
     }
     if (MSK_OWNED_SERVER_PROPERTIES.includes(key)) {
-      throw new Error(`\`serverProperties\` cannot set '${key}': MSK manages it and rejects the configuration (see "Custom MSK configurations"), got ${show(value)}`);
+      // A password is not echoed: the message lands in build logs.
+      const shown = /password/.test(key) ? "'***'" : show(value);
+      throw new Error(`\`serverProperties\` cannot set '${key}': MSK manages it and rejects the configuration (see "Custom MSK configurations"), got ${shown}`);
     }
     if (key in INTEGER_SERVER_PROPERTIES && (!/^-?\d+$/.test(value) || Number(value) < INTEGER_SERVER_PROPERTIES[key])) {
       throw new Error(`\`serverProperties\` '${key}' must be a whole number of at least ${INTEGER_SERVER_PROPERTIES[key]}, got ${show(value)}`);
@@ -248,7 +250,7 @@ export function registerClusterName(cluster: Construct, name: string): void {
 
 /**
  * Checks a `LogDelivery`: props that would be silently ignored, retention values, and the names MSK forwards.
- * `prop` is the user's prop (`brokerLogging`).
+ * `prop` is the user's prop (`brokerLogging` of a cluster, `logging` of a connector).
  */
 export function checkLogDelivery(prop: string, delivery: LogDelivery | undefined): void {
   if (delivery === undefined) {
