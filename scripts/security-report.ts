@@ -198,6 +198,9 @@ const bad = (resource: string, text: string): Finding => ({ resource, ok: false,
  * of a rule matching `ack`; ACKNOWLEDGED when every failing finding has one; PASS when none fails; N/A when the
  * template holds nothing the item is about (`none` says what was looked for).
  */
+/** Per template: the acknowledgement reasons the template contradicts (`<logical id>\n<reason>` → why), filled by {@link checklist}. */
+const FALSE_REASONS = new WeakMap<object, Map<string, string>>();
+
 interface DecideOptions {
   /** Rule ids whose acknowledgement (with a reason) answers a failing finding. */
   readonly ack?: RegExp;
@@ -214,7 +217,10 @@ function decide(template: Json, item: number, title: string, findings: Finding[]
   for (const f of findings.filter((x) => !x.ok)) {
     const answers = f.answeredBy ?? ((x: Acknowledgement) => options.ack !== undefined && options.ack.test(x.id));
     const a = acknowledgementsOf(template.Resources[f.resource]).find((x) => answers(x) && x.reason.trim().length > 0);
-    if (a) {
+    const falseBecause = a ? FALSE_REASONS.get(template)?.get(`${f.resource}\n${a.reason}`) : undefined;
+    if (a && falseBecause) {
+      failing.push(`${f.text} — acknowledged (${readableRuleId(a.id)}), but the reason is false: ${falseBecause}`);
+    } else if (a) {
       const entry = byReason.get(a.reason) ?? { facts: [], rules: new Set<string>() };
       entry.facts.push(f.text);
       entry.rules.add(a.id.startsWith('AwsSolutions-IAM5[') ? 'AwsSolutions-IAM5 for that resource' : readableRuleId(a.id));
@@ -481,6 +487,24 @@ const CLAIMS: Claim[] = [
     },
   },
   {
+    says: /No workload runs in this subnet/i,
+    check: async (template, id) => {
+      const routeTable = target(template.Resources[id]?.Properties?.RouteTableId);
+      const subnets = resourcesOf(template, 'AWS::EC2::SubnetRouteTableAssociation').filter(([, a]) => target(a.Properties.RouteTableId) === routeTable).map(([, a]) => target(a.Properties.SubnetId));
+      const held = placements(template).filter(([, refs]) => refs.some((s) => subnets.includes(target(s)))).map(([who]) => who);
+      return held.length === 0 ? undefined : `${subnets.join(', ')} holds ${held.join(', ')}`;
+    },
+  },
+  {
+    says: /access logs are kept for a year/i,
+    check: async (template) => {
+      const targets = new Set(resourcesOf(template, 'AWS::S3::Bucket').map(([, b]) => target(b.Properties.LoggingConfiguration?.DestinationBucketName)).filter((x) => x));
+      const wrong = [...targets].map((id) => [id, asList(template.Resources[id!]?.Properties?.LifecycleConfiguration?.Rules).find((r) => r.Status === 'Enabled' && r.ExpirationInDays)?.ExpirationInDays])
+        .filter(([, days]) => days !== undefined && Number(days) < 365);
+      return wrong.length === 0 ? undefined : wrong.map(([id, days]) => `${id} expires logs after ${days} days`).join('; ');
+    },
+  },
+  {
     says: /config\.action\.reload=none/i,
     check: async (template) => {
       const reloading = resourcesOf(template, 'AWS::KafkaConnect::Connector').filter(([, c]) => c.Properties.ConnectorConfiguration?.['config.action.reload'] !== 'none');
@@ -564,7 +588,8 @@ function shortArn(arn: string): string {
     return k.kind === 'cluster' ? `cluster ${k.cluster}` : `${k.kind} ${k.name}`;
   }
   if (arn.includes(':secretsmanager:')) {
-    return `secret ${arn.split(':secret:')[1]}`;
+    // The six characters Secrets Manager appends to the name are assigned at creation: the name says which secret.
+    return `secret ${arn.split(':secret:')[1].replace(/-[A-Za-z0-9]{6}$/, '')}`;
   }
   const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.*)$/.exec(arn);
   return m ? `${m[1]} ${m[2]}` : arn;
@@ -573,6 +598,16 @@ function shortArn(arn: string): string {
 async function checklist(name: string, template: Json, ev: Evaluation): Promise<Verdict[]> {
   const t = ev.resolver;
   const v: Verdict[] = [];
+  const falseReasons = new Map<string, string>();
+  for (const [id, r] of resourcesOf(template)) {
+    for (const reason of new Set(acknowledgementsOf(r).map((a) => a.reason))) {
+      const { problems } = await claimProblems(template, id, reason ?? '');
+      if (problems.length > 0) {
+        falseReasons.set(`${id}\n${reason}`, problems.join('; '));
+      }
+    }
+  }
+  FALSE_REASONS.set(template, falseReasons);
   const rules = sgRules(template);
   const ingress = rules.filter((r) => r.direction === 'ingress');
   const routes = subnetRoutes(template);
@@ -1458,7 +1493,8 @@ async function accessSection(template: Json, ev: Evaluation): Promise<string[]> 
   const t = ev.resolver;
   const out = ['### 3. Access matrix', '',
     'Evaluated with IAM\'s policy evaluation (`@cloud-copilot/iam-simulate`, through `test/support/runtime-oracle.ts`) against the identity policies',
-    'of each role and the resource policies of the target (trust, key, topic and bucket policies), for account 111122223333 in eu-west-1.', ''];
+    'of each role and the resource policies of the target (trust, key, topic and bucket policies), modelled for one account and region; ids that AWS',
+    'assigns at deploy time are shown as `<id>`.', ''];
   if (ev.error) {
     out.push(`The runtime oracle could not model this template: ${ev.error}`, '');
   }
@@ -1609,7 +1645,7 @@ async function acknowledgementSection(template: Json): Promise<string[]> {
   return ['### 5. Acknowledged findings', '',
     'One row per resource and reason; the rule ids are the findings of cdk-nag (AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1) and the',
     'cfn-guard validator that the reason answers. The last column checks what the reason claims where the template can tell (checksums, deletion',
-    'policies, backup days, actions without a resource type, reload settings).', '',
+    'policies, backup days, actions without a resource type, reload settings, workloads in public subnets, log expiry).', '',
     ...table(['resource', 'type', 'rules', 'reason', 'claim check'], rows)];
 }
 
