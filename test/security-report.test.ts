@@ -219,13 +219,19 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(4)!.status).toBe('PASS');
   });
 
-  test('real checksums pass item 24 and make the "pinned by SHA-256" reason hold', async () => {
+  test('real checksums pass item 24 and make the reasons that cite the pins hold', async () => {
     const t = copy(pipeline);
     for (const id of Object.keys(t.Resources).filter((x) => t.Resources[x].Type === 'Custom::ConnectorPluginArtifact')) {
       t.Resources[id].Properties.Sources.forEach((s: any, i: number) => { s.Sha256 = `${i}f`.repeat(32); });
     }
     const report = await reportStack(REPORTED_STACKS[0], t);
     expect(report.verdicts.find((x) => x.item === 24)!.status).toBe('PASS');
+    // With the checksums real, the replication reason ("rebuilt from their pinned release URLs and checksums") holds, so
+    // it answers item 41 again; with zeros it does not.
+    expect(report.verdicts.find((x) => x.item === 41)!.status).toBe('ACKNOWLEDGED');
+    const today = (await verdicts(REPORTED_STACKS[0], pipeline)).get(41)!;
+    expect(today.status).toBe('FAIL');
+    expect(today.failing[0]).toMatch(/^ConnectorPluginStoreAccessLogs\w+: no ReplicationConfiguration — acknowledged \(HIPAA\.Security-S3BucketReplicationEnabled\), but the reason is false: placeholder checksums/);
     expect(report.markdown.join('\n')).toMatch(/\| ConnectorPluginStoreHandler\w+ \| Lambda::Function \| .*pinned by SHA-256.* \| checked against the template: holds \|/);
   });
 
