@@ -215,7 +215,9 @@ function decide(template: Json, item: number, title: string, findings: Finding[]
   // Acknowledged facts grouped by reason, so a reason shared by many findings is quoted once.
   const byReason = new Map<string, { facts: string[]; rules: Set<string> }>();
   for (const f of findings.filter((x) => !x.ok)) {
-    const answers = f.answeredBy ?? ((x: Acknowledgement) => options.ack !== undefined && options.ack.test(x.id));
+    // An acknowledgement may also name the checklist item itself (`security-checklist::5`, `checklist-5`).
+    const byItem = (x: Acknowledgement) => new RegExp(`(^|[^a-z])checklist[^0-9a-z]*${item}$`, 'i').test(x.id);
+    const answers = f.answeredBy ?? ((x: Acknowledgement) => byItem(x) || (options.ack !== undefined && options.ack.test(x.id)));
     const a = acknowledgementsOf(template.Resources[f.resource]).find((x) => answers(x) && x.reason.trim().length > 0);
     const falseBecause = a ? FALSE_REASONS.get(template)?.get(`${f.resource}\n${a.reason}`) : undefined;
     if (a && falseBecause) {
@@ -429,6 +431,16 @@ const KAFKA_RESOURCE_OF: Record<string, string> = {
   AlterTransactionalId: 'transactional-id',
 };
 
+/** Whether IAM authorizes `service:action` only against "*" (no resource type in the Service Authorization Reference). */
+async function wildcardOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(':');
+  try {
+    return await isWildcardOnlyAction(service, name);
+  } catch {
+    return false;
+  }
+}
+
 /** Claims an acknowledgement reason or a description makes that the template can prove or refute. */
 interface Claim {
   readonly says: RegExp;
@@ -471,8 +483,7 @@ const CLAIMS: Claim[] = [
       const actions = [...new Set([...text.matchAll(/\b([a-z0-9-]+):([A-Z][A-Za-z0-9]+)\b/g)].map((m) => `${m[1]}:${m[2]}`))];
       const scoped: string[] = [];
       for (const a of actions) {
-        const [service, action] = a.split(':');
-        if (!await isWildcardOnlyAction(service, action)) {
+        if (!await wildcardOnly(a)) {
           scoped.push(a);
         }
       }
@@ -502,6 +513,20 @@ const CLAIMS: Claim[] = [
       const wrong = [...targets].map((id) => [id, asList(template.Resources[id!]?.Properties?.LifecycleConfiguration?.Rules).find((r) => r.Status === 'Enabled' && r.ExpirationInDays)?.ExpirationInDays])
         .filter(([, days]) => days !== undefined && Number(days) < 365);
       return wrong.length === 0 ? undefined : wrong.map(([id, days]) => `${id} expires logs after ${days} days`).join('; ');
+    },
+  },
+  {
+    says: /every other action of this policy names its resources/i,
+    check: async (template, id) => {
+      const onStar = asList(template.Resources[id]?.Properties?.PolicyDocument?.Statement)
+        .filter((x) => x.Effect === 'Allow' && asList(x.Resource).includes('*')).flatMap((x) => asList(x.Action).map(String));
+      const scoped: string[] = [];
+      for (const a of onStar) {
+        if (!await wildcardOnly(a)) {
+          scoped.push(a);
+        }
+      }
+      return scoped.length === 0 ? undefined : `${scoped.join(', ')} on "*" has a resource type`;
     },
   },
   {
@@ -929,7 +954,7 @@ async function checklist(name: string, template: Json, ev: Evaluation): Promise<
       const resources = asList(s.Resource).map((r) => t.resolve(r)).map(String);
       for (const a of actions) {
         const [service, action] = a.split(':');
-        if (resources.includes('*') && !a.includes('*') && !await isWildcardOnlyAction(service, action)) {
+        if (resources.includes('*') && !a.includes('*') && !await wildcardOnly(a)) {
           findings.push(bad(policy, `${s.Sid ?? 'statement'}: ${a} on "*" although it has a resource type`));
         }
         if (service !== 'kafka-cluster') {

@@ -219,6 +219,18 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(4)!.status).toBe('PASS');
   });
 
+  test('an acknowledgement may name the checklist item: the CDK handler\'s implicit log group becomes ACKNOWLEDGED', async () => {
+    const t = copy(pipeline);
+    const fn = t.Resources[idOf(t, 'AWS::Lambda::Function', /^CustomVpcRestrictDefaultSG/)];
+    fn.Metadata.acknowledged_rules.push({ id: 'security-checklist::42', reason: 'CDK creates this provider; it runs once per deployment and logs no data.' });
+    const v = (await verdicts(REPORTED_STACKS[0], t)).get(42)!;
+    expect(v.status).toBe('ACKNOWLEDGED');
+    expect(v.evidence[0]).toMatch(/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler\w+: logs to \/aws\/lambda\/.* — acknowledged \(security-checklist::42\): "CDK creates this provider/);
+    // An acknowledgement of another item does not answer it.
+    fn.Metadata.acknowledged_rules[fn.Metadata.acknowledged_rules.length - 1].id = 'security-checklist::41';
+    expect((await verdicts(REPORTED_STACKS[0], t)).get(42)!.status).toBe('FAIL');
+  });
+
   test('real checksums pass item 24 and make the reasons that cite the pins hold', async () => {
     const t = copy(pipeline);
     for (const id of Object.keys(t.Resources).filter((x) => t.Resources[x].Type === 'Custom::ConnectorPluginArtifact')) {
