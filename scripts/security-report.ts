@@ -198,6 +198,9 @@ const bad = (resource: string, text: string): Finding => ({ resource, ok: false,
  * of a rule matching `ack`; ACKNOWLEDGED when every failing finding has one; PASS when none fails; N/A when the
  * template holds nothing the item is about (`none` says what was looked for).
  */
+/** Per template: the roles allowed to read each secret of the template (evaluated), filled by {@link reportStack}. */
+const SECRET_READERS = new WeakMap<object, Map<string, string[]>>();
+
 /** Per template: the acknowledgement reasons the template contradicts (`<logical id>\n<reason>` → why), filled by {@link checklist}. */
 const FALSE_REASONS = new WeakMap<object, Map<string, string>>();
 
@@ -237,7 +240,7 @@ function decide(template: Json, item: number, title: string, findings: Finding[]
   const shown = passing.slice(0, okLines).map((x) => x.text);
   const rest = passing.slice(okLines);
   if (rest.length > 0) {
-    shown.push(`and likewise ${[...new Set(rest.map((x) => x.resource))].join(', ')}`);
+    shown.push(`and ${rest.length} more that meet it, about ${[...new Set(rest.map((x) => x.resource))].join(', ')}`);
   }
   if (findings.length === 0) {
     return { item, title, status: 'N/A', evidence: [options.none], failing: [] };
@@ -530,6 +533,19 @@ const CLAIMS: Claim[] = [
         }
       }
       return scoped.length === 0 ? undefined : `${scoped.join(', ')} on "*" has a resource type`;
+    },
+  },
+  {
+    says: /only reader is the deploy-time setup handler/i,
+    basis: 'the runtime oracle\'s evaluation of GetSecretValue and kms:Decrypt for every role of the template',
+    check: async (template, id) => {
+      const readers = SECRET_READERS.get(template)?.get(id);
+      if (readers === undefined) {
+        return 'the secret\'s readers could not be evaluated';
+      }
+      const deployTime = (role: string) => resourcesOf(template, 'AWS::Lambda::Function').some(([fnId, f]) => target(f.Properties.Role) === role
+        && resourcesOf(template).some(([, cr]) => target(cr.Properties?.ServiceToken) === fnId && cr.Type !== 'Custom::AWS'));
+      return readers.length === 1 && deployTime(readers[0]) ? undefined : `its readers (evaluated) are ${readers.join(', ') || 'none'}`;
     },
   },
   {
@@ -1691,6 +1707,7 @@ export interface StackReport {
 export async function reportStack(name: string, rawTemplate: Json): Promise<StackReport> {
   const template = { ...rawTemplate, Resources: Object.fromEntries(resourcesOf(rawTemplate)) };
   const ev = await evaluate(name, template);
+  SECRET_READERS.set(template, ev.secretReaders);
   const verdicts = await checklist(name, template, ev);
   const markdown = [
     `## Stack ${name}`, '',

@@ -254,6 +254,17 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect((await verdicts(REPORTED_STACKS[1], t)).get(25)!.status).toBe('PASS');
   });
 
+  test('a connector that may read the master secret fails item 56, and the rotation reason that says otherwise is called false', async () => {
+    const t = copy(cdc);
+    const policy = t.Resources[idOf(t, 'AWS::IAM::ManagedPolicy', /^DebeziumConnectorExecutionRolePolicy/)];
+    policy.Properties.PolicyDocument.Statement.push({
+      Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: idOf(t, 'AWS::SecretsManager::SecretTargetAttachment') },
+    });
+    const v = await verdicts(REPORTED_STACKS[1], t);
+    expect(v.get(56)!.failing).toEqual([expect.stringMatching(/^MySqlCdcToClickHouseSourceClusterSecret\w+: master secret of SourceCluster\w+ is readable by standing roles DebeziumConnectorExecutionRole\w+$/)]);
+    expect(v.get(43)!.failing).toEqual([expect.stringMatching(/^MySqlCdcToClickHouseSourceClusterSecret\w+: no RotationSchedule — acknowledged \(AwsSolutions-SMG4\), but the reason is false: its readers \(evaluated\) are SourceSetupRole\w+, DebeziumConnectorExecutionRole\w+$/)]);
+  });
+
   test('a literal password in a connector configuration fails items 22 and 44', async () => {
     const t = copy(pipeline);
     t.Resources[idOf(t, 'AWS::KafkaConnect::Connector')].Properties.ConnectorConfiguration.password = 'hunter2-literal';
