@@ -1512,6 +1512,9 @@ function flowSection(template: Json, t: TemplateResolver): string[] {
     }
   }
   for (const [id, db] of resourcesOf(template, 'AWS::RDS::DBCluster')) {
+    if (db.Properties.EnableHttpEndpoint === true) {
+      rows.push([`RDS Data API → ${id}`, 'TCP 443 (AWS API)', 'IAM (rds-data:*) plus a database secret', 'TLS (AWS API)', 'AWS API endpoint: no security group applies', 'any SQL the secret\'s user may run']);
+    }
     const exports = asList(db.Properties.EnableCloudwatchLogsExports);
     if (exports.length > 0) {
       rows.push([`${id} → CloudWatch Logs`, '-', 'RDS (service)', 'TLS (AWS API)', 'service-side delivery', `${exports.join(', ')} logs (queries, connections, DDL)`]);

@@ -265,6 +265,14 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(43)!.failing).toEqual([expect.stringMatching(/^MySqlCdcToClickHouseSourceClusterSecret\w+: no RotationSchedule — acknowledged \(AwsSolutions-SMG4\), but the reason is false: its readers \(evaluated\) are SourceSetupRole\w+, DebeziumConnectorExecutionRole\w+$/)]);
   });
 
+  test('turning the RDS Data API on fails item 56 and shows the SQL path that no security group limits', async () => {
+    const t = copy(cdc);
+    t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EnableHttpEndpoint = true;
+    const report = await reportStack(REPORTED_STACKS[1], t);
+    expect(report.verdicts.find((x) => x.item === 56)!.failing).toEqual([expect.stringMatching(/^SourceCluster\w+: Data API on: an SQL path security groups do not limit$/)]);
+    expect(report.markdown.join('\n')).toMatch(/\| RDS Data API → SourceCluster\w+ \| TCP 443 \(AWS API\) \| .* \| AWS API endpoint: no security group applies \|/);
+  });
+
   test('a literal password in a connector configuration fails items 22 and 44', async () => {
     const t = copy(pipeline);
     t.Resources[idOf(t, 'AWS::KafkaConnect::Connector')].Properties.ConnectorConfiguration.password = 'hunter2-literal';
