@@ -1421,8 +1421,10 @@ function signOffLine(name: string, verdicts: Verdict[]): string {
 
 function verdictSection(verdicts: Verdict[]): string[] {
   return ['### 1. Verdicts', '',
-    'Every item of the security checklist (`../shared/SECURITY-CHECKLIST.md`), failures first. ACKNOWLEDGED: the template fails the item and the',
-    'resource carries an acknowledgement of the matching rule with its reason (quoted). NOT DECIDABLE: the template alone cannot answer it.', '',
+    'Every item of the security checklist (`../shared/SECURITY-CHECKLIST.md`), failures first, each computed from the template. ACKNOWLEDGED: the',
+    'template fails the item and the resource carries an acknowledgement of the matching rule (or of the item) whose reason is quoted and is not',
+    'contradicted by the template; an acknowledgement with a contradicted reason leaves the item FAIL. NOT DECIDABLE: the template alone cannot',
+    'answer it (the evidence says what does). n/a: the template holds nothing the item is about.', '',
     ...table(['#', 'verdict', 'checklist item', 'evidence'], sortVerdicts(verdicts).map((x) => [String(x.item), STATUS_MARK[x.status], x.title, x.evidence.join('<br>')]))];
 }
 
