@@ -1726,6 +1726,18 @@ export async function reportStack(name: string, rawTemplate: Json): Promise<Stac
   return { name, verdicts, markdown };
 }
 
+/** How much of a failing fact the first screen quotes; the verdict table has it whole. */
+const BRIEF_LENGTH = 240;
+
+/** A fact cut to {@link BRIEF_LENGTH} characters at a word boundary, marked when cut. */
+export function brief(fact: string): string {
+  if (fact.length <= BRIEF_LENGTH) {
+    return fact;
+  }
+  const cut = fact.slice(0, BRIEF_LENGTH);
+  return `${cut.slice(0, cut.lastIndexOf(' '))} …`;
+}
+
 /** The Markdown report for the given templates. */
 export async function renderSecurityReport(templates: NamedTemplate[]): Promise<string> {
   const stacks: StackReport[] = [];
@@ -1745,7 +1757,7 @@ export async function renderSecurityReport(templates: NamedTemplate[]): Promise<
     out.push(signOffLine(s.name, s.verdicts), '');
     const blocking = s.verdicts.filter((x) => x.status === 'FAIL');
     for (const x of blocking) {
-      out.push(`- **${x.item}. ${x.title}**: ${x.failing[0]}${x.failing.length > 1 ? ` (and ${x.failing.length - 1} more in the verdict table)` : ''}`);
+      out.push(`- **${x.item}. ${x.title}**: ${brief(x.failing[0])}${x.failing.length > 1 ? ` (and ${x.failing.length - 1} more in the verdict table)` : ''}`);
     }
     if (blocking.length > 0) {
       out.push('');
