@@ -909,7 +909,7 @@ async function checklist(name: string, template: Json, ev: Evaluation): Promise<
       if (artifact?.Type === 'Custom::ConnectorPluginArtifact') {
         const placeholders = asList(artifact.Properties.Sources).filter((x) => !isRealSha256(x.Sha256));
         if (placeholders.length > 0) {
-          problems.push(`${artifactId} downloads ${placeholders.map((x) => `${x.Url} with Sha256 ${x.Sha256}`).join(' and ')}: placeholders, not checksums, so no release is pinned (and a handler that verifies them fails the deploy)`);
+          problems.push(`${artifactId} gives ${placeholders.map((x) => `${String(x.Url).split('/').pop()} Sha256 ${x.Sha256}`).join(' and ')}: placeholders, not checksums, so no release is pinned (and a handler that verifies them fails the deploy); the URLs are in section 2`);
         }
       }
       const real = problems.filter((x) => x);

@@ -96,7 +96,7 @@ describe('security review report', () => {
     expect(p.get(4)!.failing).toContainEqual(expect.stringMatching(/declared endpoints only": its egress reaches any address: egress tcp 443/));
     // The example plugins' zero checksums.
     expect(p.get(24)!.status).toBe('FAIL');
-    expect(p.get(24)!.failing[0]).toMatch(/^ClickHouseSinkPlugin\w+: ClickHouseSinkPluginArtifact\w+ downloads https:\S+ with Sha256 0{64} and https:\S+ with Sha256 0{64}: placeholders, not checksums/);
+    expect(p.get(24)!.failing[0]).toMatch(/^ClickHouseSinkPlugin\w+: ClickHouseSinkPluginArtifact\w+ gives clickhouse-kafka-connect-v[\d.]+\.zip Sha256 0{64} and msk-config-providers-\S+ Sha256 0{64}: placeholders, not checksums/);
     // The CDK default-SG handler: AWS managed policy, and a log group Lambda makes unencrypted and never expiring.
     expect(p.get(30)!.failing).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProviderRole\w+: AWS managed service-role\/AWSLambdaBasicExecutionRole$/)]);
     expect(p.get(42)!.failing).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler\w+: logs to \/aws\/lambda/)]);
