@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -337,6 +337,17 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       throw new Error(`\`schemaHistoryTopic\` must not be \`topicPrefix\` or a data topic of \`databaseIncludeList\` ('<topicPrefix>.<database>.<table>'), got ${show(this.schemaHistoryTopic)}`);
     }
     const bootstrap = props.schemaHistoryBootstrapServers ?? props.cluster.bootstrapBrokersSaslIam;
+    if (props.schemaHistoryBootstrapServers !== undefined && Token.isUnresolved(bootstrap)) {
+      // A token of this app can still be told apart: another cluster's brokers, or this cluster's brokers of another
+      // listener, resolve to another bootstrap attribute. The role may only connect to this cluster, over IAM.
+      const stack = Stack.of(this);
+      const given = JSON.stringify(stack.resolve(bootstrap));
+      const expected = JSON.stringify(stack.resolve(props.cluster.bootstrapBrokersSaslIam));
+      const attribute = /"Fn::GetAtt":\["([^"]+)","(BootstrapBrokerString\w*)"\]/.exec(given);
+      if (attribute && given !== expected) {
+        throw new Error(`\`schemaHistoryBootstrapServers\` must be the IAM bootstrap brokers of \`cluster\` (${show(props.cluster.node.path)}), got the ${attribute[2]} of ${attribute[1]}: the history clients authenticate with the connector's role, which may only connect to that cluster over IAM`);
+      }
+    }
     if (!Token.isUnresolved(bootstrap)) {
       const wrong = bootstrap.split(',').filter((hostPort) => !hostPort.trim().endsWith(`:${MskPorts.SASL_IAM}`));
       if (wrong.length > 0 || bootstrap.trim() === '') {

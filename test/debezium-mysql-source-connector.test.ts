@@ -243,6 +243,15 @@ describe('DebeziumMySqlSourceConnector', () => {
     test('fails on history bootstrap servers that are not the IAM ones', () => {
       expect(() => setup({ schemaHistoryBootstrapServers: 'b-1.prod:9094,b-2.prod:9094' })).toThrow("`schemaHistoryBootstrapServers` must be the cluster's IAM bootstrap brokers (port 9098), got 'b-1.prod:9094,b-2.prod:9094'");
     });
+    test('fails on history bootstrap servers of another cluster of the app, though they are tokens', () => {
+      const b = base();
+      const other = new MskCluster(b.stack, 'Other', { vpc: b.network.vpc, vpcSubnets: b.network.privateSubnetSelection, clusterName: 'other' });
+      expect(() => setup({ schemaHistoryBootstrapServers: other.bootstrapBrokersSaslIam }, b))
+        .toThrow(/^`schemaHistoryBootstrapServers` must be the IAM bootstrap brokers of `cluster` \('S\/Cluster'\), got the BootstrapBrokerStringSaslIam of OtherBootstrapBrokers\w+: the history clients authenticate with the connector's role, which may only connect to that cluster over IAM$/);
+      // The cluster's own IAM brokers, given explicitly, are what the default is.
+      const fresh = base();
+      expect(() => setup({ schemaHistoryBootstrapServers: fresh.cluster.bootstrapBrokersSaslIam }, fresh)).not.toThrow();
+    });
     test('fails on Debezium 3 with Kafka Connect 2.7.1 (Java 11)', () => {
       expect(() => setup({ debeziumVersion: DebeziumVersion.V3_0, kafkaConnectVersion: KafkaConnectVersion.V2_7_1 }))
         .toThrow('`kafkaConnectVersion` 2.7.1 runs Java 11, but Debezium 3.0.8.Final needs Java 17: use KafkaConnectVersion.V3_7_X');
@@ -339,8 +348,14 @@ describe('DebeziumMySqlSourceConnector', () => {
         .toThrow("`additionalProperties` 'tombstones.on.delete' must be one of 'true', 'false', got 'yes'");
       expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { 'decimal.handling.mode': 'float' } }))
         .toThrow("`additionalProperties` 'decimal.handling.mode' must be one of 'precise', 'double', 'string', got 'float'");
+      expect(() => setup({ additionalProperties: { 'snapshot.mode': 'inital' } }))
+        .toThrow("`additionalProperties` 'snapshot.mode' must be one of 'initial', 'initial_only', 'when_needed', 'never', 'schema_only', 'schema_only_recovery', 'no_data', 'recovery', 'configuration_based', 'custom', 'always', got 'inital'");
+      expect(() => setup({ additionalProperties: { 'binary.handling.mode': 'base32' } }))
+        .toThrow("`additionalProperties` 'binary.handling.mode' must be one of 'bytes', 'base64', 'base64-url-safe', 'hex', got 'base32'");
+      expect(() => setup({ additionalProperties: { 'event.processing.failure.handling.mode': 'retry' } }))
+        .toThrow("`additionalProperties` 'event.processing.failure.handling.mode' must be one of 'fail', 'warn', 'skip', 'ignore', got 'retry'");
       // Debezium ignores case.
-      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'NONE', 'tombstones.on.delete': 'False' } })).not.toThrow();
+      expect(() => setup({ additionalProperties: { 'snapshot.locking.mode': 'NONE', 'tombstones.on.delete': 'False', 'snapshot.mode': 'When_Needed' } })).not.toThrow();
     });
     test('skips checks on values that are tokens', () => {
       const b = base({ capturedDatabases: ['shop'] });

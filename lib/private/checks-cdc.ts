@@ -103,6 +103,12 @@ const DEBEZIUM_ENUM_VALUES: { readonly [key: string]: readonly string[] } = {
   'bigint.unsigned.handling.mode': ['long', 'precise'],
   'time.precision.mode': ['adaptive_time_microseconds', 'connect'],
   'snapshot.locking.mode': ['minimal', 'minimal_percona', 'extended', 'none', 'custom'],
+  // MySqlConnectorConfig.SnapshotMode, the union of 1.9 (never, schema_only, schema_only_recovery), 2.7 (adds no_data,
+  // recovery, configuration_based, custom, always) and 3.0 (drops the deprecated names): a typo such as 'inital'
+  // fails the connector's first start, after the cluster and the workers were made.
+  'snapshot.mode': ['initial', 'initial_only', 'when_needed', 'never', 'schema_only', 'schema_only_recovery', 'no_data', 'recovery', 'configuration_based', 'custom', 'always'],
+  'binary.handling.mode': ['bytes', 'base64', 'base64-url-safe', 'hex'],
+  'event.processing.failure.handling.mode': ['fail', 'warn', 'skip', 'ignore'],
   'inconsistent.schema.handling.mode': ['fail', 'warn', 'skip'],
   'tombstones.on.delete': ['true', 'false'],
   'include.query': ['true', 'false'],
