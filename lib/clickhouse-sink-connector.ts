@@ -14,7 +14,8 @@ import { IMskCluster, MskCluster } from './msk-cluster';
 import { MskConnector } from './msk-connector';
 import { debeziumMatches } from './private/checks-cdc';
 import {
-  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, coveredBy, literalPrefixes,
+  checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, checkRoleFits, coveredBy,
+  literalPrefixes,
 } from './private/checks-connect';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
@@ -662,6 +663,7 @@ export class ClickHouseSinkConnector extends Construct {
     const roleOwner = props.role?.node.scope;
     if (roleOwner instanceof LeastPrivilegeConnectorRole) {
       this.checkRoleCovers(roleOwner, props);
+      checkRoleFits(roleOwner, props.connectorName, props.cluster, this.permissions);
     }
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,

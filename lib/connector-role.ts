@@ -134,6 +134,15 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
    */
   public readonly readTopics: string[];
 
+  /** The connector this role is for: only it may assume the role. */
+  public readonly connectorName: string;
+
+  /** The cluster this role may connect to. */
+  public readonly cluster: IMskCluster;
+
+  /** What this role allows, as given, so a connector given this role can check that it covers what it does. */
+  public readonly permissions: ConnectorPermissions;
+
   constructor(scope: Construct, id: string, props: LeastPrivilegeConnectorRoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -146,6 +155,10 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     }
 
     this.readTopics = [...props.readTopics ?? []];
+    this.connectorName = connectorName;
+    this.cluster = cluster;
+    const { cluster: _cluster, connectorName: _name, ...permissions } = props;
+    this.permissions = permissions;
 
     const statements: iam.PolicyStatement[] = [];
     const allow = (sid: string, actions: string[], resources: string[]) =>

@@ -7,7 +7,7 @@ import { AuroraMySqlCdcSource, IMySqlCdcSource } from './aurora-mysql-cdc-source
 import { ChangeEventFormat, IChangeEventSource } from './change-events';
 import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from './connector-plugin';
-import { ConnectorPermissions } from './connector-role';
+import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { MskConnector } from './msk-connector';
@@ -15,7 +15,7 @@ import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
-import { checkNoLiteralSecrets } from './private/checks-connect';
+import { checkNoLiteralSecrets, checkRoleFits } from './private/checks-connect';
 import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
@@ -473,6 +473,10 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       secrets: [props.source.cdcCredentials],
       secretKeys: props.source.cdcCredentialsKey && !props.source.cdcCredentials.encryptionKey ? [props.source.cdcCredentialsKey] : undefined,
     };
+    const roleOwner = props.role?.node.scope;
+    if (roleOwner instanceof LeastPrivilegeConnectorRole) {
+      checkRoleFits(roleOwner, props.connectorName, props.cluster, this.permissions);
+    }
     this.connector = new MskConnector(this, 'Connector', {
       cluster: props.cluster,
       vpc: props.vpc,

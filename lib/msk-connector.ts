@@ -13,7 +13,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkRoleFits, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkLogDelivery } from './private/checks-msk';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
@@ -340,6 +340,7 @@ export class MskConnector extends Resource implements IMskConnector {
     if (this.leastPrivilegeRole && props.permissions) {
       checkRoleReads('permissions.readTopics', this.leastPrivilegeRole.readTopics, config);
     } else if (roleOwner instanceof LeastPrivilegeConnectorRole) {
+      checkRoleFits(roleOwner, props.connectorName, props.cluster);
       checkRoleReads(`role\` (${show(roleOwner.node.path)}) \`readTopics`, roleOwner.readTopics, config);
     }
 

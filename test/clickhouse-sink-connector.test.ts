@@ -1,10 +1,11 @@
 import { CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, IMskCluster,
-  LeastPrivilegeConnectorRole, MskCluster, PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
+  LeastPrivilegeConnectorRole, LeastPrivilegeConnectorRoleProps, MskCluster, PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../lib';
 import { CfnTemplate } from './support/cfn-resolver';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
@@ -290,7 +291,9 @@ describe('network and permissions', () => {
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
     const role = new LeastPrivilegeConnectorRole(stack, 'TeamRole', { cluster, connectorName: 'sink', readTopics: ['events'] });
-    minimalSink(stack, cluster, network.vpc, { role: role.role });
+    // Given as the LeastPrivilegeConnectorRole, synth refuses it (see 'bad input'); seen only as an IAM role (an
+    // import of its ARN), the oracle still finds what it lacks.
+    minimalSink(stack, cluster, network.vpc, { role: iam.Role.fromRoleArn(stack, 'AsImported', role.role.roleArn) });
     expect(await new RuntimeOracle(Template.fromStack(stack).toJSON() as CfnTemplate, 'S').failures()).toEqual([
       expect.stringMatching(/^connector sink: secretsmanager:GetSecretValue on .*:secret:clickhouse\/ingest-\w{6} should be allowed but is ImplicitlyDenied/),
     ]);
@@ -625,6 +628,20 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
     const role = new LeastPrivilegeConnectorRole(stack, 'Role', { cluster, connectorName: 'sink', readTopics: ['orders'] });
     expect(() => minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, role: role.role }))
       .toThrow("`role` ('S/Role') readTopics ['orders'] do not cover `topics` ['events']: the sink would start and move no data from them (TopicAuthorizationException)");
+  });
+  test('fails on a LeastPrivilegeConnectorRole without the credentials secret, or made for another connector or cluster', () => {
+    const make = (roleProps: Partial<LeastPrivilegeConnectorRoleProps>, otherCluster = false) => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+      const roleCluster = otherCluster ? new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, clusterName: 'other' }) : cluster;
+      const role = new LeastPrivilegeConnectorRole(stack, 'Role', { cluster: roleCluster, connectorName: 'sink', readTopics: ['events'], ...roleProps });
+      return () => minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, role: role.role });
+    };
+    expect(make({})).toThrow("`role` ('S/Role') `secrets` do not include 'S/Creds', which the connector reads through its config provider: the workers would fail to start");
+    expect(make({ connectorName: 'orders-sink' }))
+      .toThrow("`role` ('S/Role') is the role of connector 'orders-sink', not of `connectorName` 'sink': its trust lets only that connector assume it, and it grants the consumer group 'connect-orders-sink'");
+    expect(make({}, true)).toThrow("`role` ('S/Role') is the role of cluster 'S/Other', not of `cluster` 'S/Cluster': its kafka-cluster grants name that cluster's ARN, so the connector could not connect");
   });
   test('fails on a LeastPrivilegeConnectorRole that does not cover the permissionPattern', () => {
     const stack = new Stack(testApp(), 'S');

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ChangeEventFormat, ConnectorCapacity, DebeziumMySqlSourceConnector,
   DebeziumMySqlSourceConnectorProps, DebeziumVersion,
-  KafkaConnectVersion, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
+  KafkaConnectVersion, LeastPrivilegeConnectorRole, MskCluster, MySqlSslMode, PrivateSubnetWithNat,
 } from '../lib';
 import { testApp } from './support/compliance';
 import { EXAMPLE_SHA256 } from './support/fixtures';
@@ -229,6 +229,14 @@ describe('DebeziumMySqlSourceConnector', () => {
       const elsewhere = new AuroraMySqlCdcSource(b.stack, 'Elsewhere', { vpc: other.vpc, vpcSubnets: other.privateSubnetSelection });
       expect(() => setup({ source: elsewhere }, b))
         .toThrow("`vpc` S/Net/Vpc is not the VPC of `source` 'S/Elsewhere', S/Other/Vpc: Debezium reaches the database through security-group rules, which this library writes within one VPC; give the database's VPC");
+    });
+    test('fails on a LeastPrivilegeConnectorRole that lacks what Debezium writes', () => {
+      const b = base();
+      const role = new LeastPrivilegeConnectorRole(b.stack, 'Role', {
+        cluster: b.cluster, connectorName: 'orders-cdc', readTopics: ['schema-history.orders'], writeTopics: ['orders.*'], secrets: [b.source.cdcCredentials],
+      });
+      expect(() => setup({ role: role.role }, b))
+        .toThrow("`role` ('S/Role') writeTopics ['orders.*'] do not cover ['orders', '__debezium-heartbeat.orders', 'schema-history.orders'");
     });
     test('fails on public subnets', () => {
       expect(() => setup({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('`vpcSubnets` must select private subnets only');

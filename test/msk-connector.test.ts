@@ -476,6 +476,12 @@ describe('bad input: consistency and values passed through (#14)', () => {
     expect(() => connector({ permissions: undefined, role: mine.role }, base))
       .toThrow("`role` ('S/Mine') `readTopics` ['payments'] does not allow reading ['orders'] from 'topics'");
   });
+  test('fails on a LeastPrivilegeConnectorRole made for another connector', () => {
+    const base = pipelineBase();
+    const theirs = new LeastPrivilegeConnectorRole(base.stack, 'Theirs', { cluster: base.cluster, connectorName: 'payments-sink', readTopics: ['orders'] });
+    expect(() => connector({ permissions: undefined, role: theirs.role }, base))
+      .toThrow("`role` ('S/Theirs') is the role of connector 'payments-sink', not of `connectorName` 'orders-sink'");
+  });
   test('a role read pattern covers the topics and the regex alternatives it prefixes', () => {
     expect(() => connector({ ...config({ 'topics.regex': '(orders-eu|orders-us)\\..+' }), permissions: { readTopics: ['orders-*'] } })).not.toThrow();
   });

@@ -1,5 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import type { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connector-role';
+import type { IMskCluster } from '../msk-cluster';
 import { show } from './validation';
 
 /**
@@ -360,6 +362,48 @@ export function checkNoLiteralSecrets(prop: string, config: { [key: string]: str
   for (const [key, value] of Object.entries(config)) {
     if (holdsLiteralSecret(key, value)) {
       throw new Error(`\`${prop}\` '${key}' must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
+    }
+  }
+}
+
+/**
+ * A `LeastPrivilegeConnectorRole` given as a connector's `role` must be the role of that connector (its trust names
+ * the connector, its consumer-group grant is `connect-<name>`) and of that cluster (every kafka-cluster grant names the
+ * cluster's ARN), and allow what the connector does: otherwise the connector cannot assume it, or starts and fails
+ * on the first request it is refused.
+ */
+export function checkRoleFits(role: LeastPrivilegeConnectorRole, connectorName: string, cluster: IMskCluster, needed?: ConnectorPermissions): void {
+  const where = `\`role\` (${show(role.node.path)})`;
+  if (!Token.isUnresolved(role.connectorName) && !Token.isUnresolved(connectorName) && role.connectorName !== connectorName) {
+    throw new Error(`${where} is the role of connector ${show(role.connectorName)}, not of \`connectorName\` ${show(connectorName)}: its trust lets only that connector assume it, and it grants the consumer group 'connect-${role.connectorName}'`);
+  }
+  const arnOf = (c: IMskCluster) => JSON.stringify(Stack.of(cluster).resolve(c.clusterArn));
+  if (role.cluster !== cluster && arnOf(role.cluster) !== arnOf(cluster)) {
+    throw new Error(`${where} is the role of cluster ${show(role.cluster.node.path)}, not of \`cluster\` ${show(cluster.node.path)}: its kafka-cluster grants name that cluster's ARN, so the connector could not connect`);
+  }
+  if (!needed) {
+    return;
+  }
+  const has = role.permissions;
+  const missingTopics = (label: string, want: readonly string[] | undefined, got: readonly string[] | undefined) => {
+    const missing = (want ?? []).filter((t) => !Token.isUnresolved(t) && !coveredBy(t, got ?? []));
+    if (missing.length > 0) {
+      throw new Error(`${where} ${label} ${show([...(got ?? [])])} do not cover ${show(missing)}, which the connector needs: it would fail on its first request for them`);
+    }
+  };
+  missingTopics('readTopics', needed.readTopics, has.readTopics);
+  missingTopics('writeTopics', needed.writeTopics, has.writeTopics);
+  missingTopics('createTopics', needed.createTopics, has.createTopics);
+  missingTopics('describeTopicConfigurations', needed.describeTopicConfigurations, has.describeTopicConfigurations);
+  for (const flag of ['describeClusterDynamicConfiguration', 'idempotentWrites'] as const) {
+    if (needed[flag] && !has[flag]) {
+      throw new Error(`${where} does not set \`${flag}\`, which the connector needs: it would fail on its first request for it`);
+    }
+  }
+  const secretId = (x: { secretArn: string }) => Stack.of(cluster).resolve(x.secretArn);
+  for (const secret of needed.secrets ?? []) {
+    if (!(has.secrets ?? []).some((h) => h === secret || JSON.stringify(secretId(h)) === JSON.stringify(secretId(secret)))) {
+      throw new Error(`${where} \`secrets\` do not include ${show(secret.node.path)}, which the connector reads through its config provider: the workers would fail to start`);
     }
   }
 }
