@@ -19,7 +19,7 @@ import {
 } from './private/checks-connect';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
-import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
+import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
 /** The ClickHouse Kafka Connect sink's connector class. */
@@ -616,6 +616,8 @@ export class ClickHouseSinkConnector extends Construct {
   private readonly database: string;
   private readonly topicToTableMap: { [topic: string]: string };
   private readonly topicMatches: (topic: string) => boolean;
+  /** The topics the sink reads, as the user decided them (`topics`, `topicsRegex` or `changeEvents`), for messages. */
+  private readonly readsLabel: string;
 
   constructor(scope: Construct, id: string, props: ClickHouseSinkConnectorProps) {
     super(scope, id);
@@ -623,7 +625,12 @@ export class ClickHouseSinkConnector extends Construct {
     this.changeEvents = props.changeEvents;
     this.database = props.database ?? 'default';
     this.topicToTableMap = props.topicToTableMap ?? {};
+    const derived = !props.topics && !props.topicsRegex;
     props = withChangeEventTopics(props);
+    // What the user wrote that decides the topics, for messages about them.
+    this.readsLabel = props.topics ? `\`topics\` ${show(props.topics)}`
+      : derived ? `the data topics of \`changeEvents\` (${show(props.topicsRegex!.regex)}, from its topic prefix and captured databases)`
+        : `\`topicsRegex.regex\` ${show(props.topicsRegex!.regex)}`;
     this.topicMatches = props.topics ? (t) => props.topics!.includes(t) : (t) => new RegExp(`^(?:${props.topicsRegex!.regex})$`).test(t);
     const config = this.buildConfiguration(props);
     this.connectorConfiguration = config;
@@ -719,7 +726,7 @@ export class ClickHouseSinkConnector extends Construct {
 
   /** Maps keyed by topic must name topics the sink reads: an entry for another topic is never used. */
   private checkTopicKeyedMaps(props: ClickHouseSinkConnectorProps): void {
-    const reads = props.topics ? `\`topics\` ${show(props.topics)}` : `\`topicsRegex.regex\` ${show(props.topicsRegex!.regex)}`;
+    const reads = this.readsLabel;
     for (const [topic, table] of Object.entries(props.topicToTableMap ?? {})) {
       checkTopicName('topicToTableMap', topic);
       if (!this.topicMatches(topic)) {
@@ -747,11 +754,11 @@ export class ClickHouseSinkConnector extends Construct {
     checkReleaseVersion(release.version);
     return new ConnectorPlugin(this, 'Plugin', {
       description: `ClickHouse Kafka Connect sink ${release.version} with the MSK config provider`,
-      source: PluginSource.fromUrl({
+      source: namingUserProps({ 'sha256': 'release.sha256', 'extraArtifacts[0]': 'release.configProvider' }, () => PluginSource.fromUrl({
         url: ClickHouseSinkConnector.releaseUrl(release.version),
         sha256: release.sha256,
         extraArtifacts: [release.configProvider],
-      }),
+      })),
     });
   }
 
@@ -815,7 +822,7 @@ export class ClickHouseSinkConnector extends Construct {
       }
       // Kafka Connect SinkConnectorConfig.validate refuses a DLQ topic matched by topics.regex.
       if (props.topicsRegex && !Token.isUnresolved(props.deadLetterQueue.topicName) && this.topicMatches(props.deadLetterQueue.topicName)) {
-        throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} matches \`topicsRegex.regex\` ${show(props.topicsRegex.regex)}: the sink would read its own failures (Kafka Connect refuses it)`);
+        throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} matches ${this.readsLabel}: the sink would read its own failures (Kafka Connect refuses it)`);
       }
     }
     const secretName = props.credentials.secretName;

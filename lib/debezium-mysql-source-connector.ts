@@ -19,7 +19,7 @@ import { checkNoLiteralSecrets, checkRoleFits } from './private/checks-connect';
 import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
-import { checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, show } from './private/validation';
+import { checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
 /** A Debezium release line, which decides property names and the Java version. */
@@ -425,11 +425,15 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     }
     this.plugin = props.plugin ?? new ConnectorPlugin(this, 'Plugin', {
       description: `Debezium MySQL ${version.version} with the MSK config provider`,
-      source: PluginSource.fromUrl({
+      source: namingUserProps({
+        'sha256': 'release.sha256',
+        'extraArtifacts[0]': 'release.configProvider',
+        ...Object.fromEntries((props.release!.extraArtifacts ?? []).map((_a, i) => [`extraArtifacts[${i + 1}]`, `release.extraArtifacts[${i}]`])),
+      }, () => PluginSource.fromUrl({
         url: version.pluginUrl,
         sha256: props.release!.sha256,
         extraArtifacts: [props.release!.configProvider, ...props.release!.extraArtifacts ?? []],
-      }),
+      })),
     });
     this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
     const offsetsAmongOwnTopics = isConnectorTopic(this.offsetStorageTopic, props.topicPrefix, props.databaseIncludeList);

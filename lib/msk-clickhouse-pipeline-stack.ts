@@ -11,7 +11,7 @@ import { MskCluster } from './msk-cluster';
 import { MskConnector } from './msk-connector';
 import { createAlarmTopic } from './private/alarm-topic';
 import { checkBrokerInstanceType, checkEmailAddress, checkTopicNameNotReserved } from './private/checks-msk';
-import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName } from './private/validation';
+import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName, namingUserProps } from './private/validation';
 import { PrivateSubnetWithNat } from './private-subnet-with-nat';
 
 /** Example values the stack uses when a prop is not given: clearly not real, so nothing is deployed by accident. */
@@ -156,25 +156,27 @@ export class MskClickHousePipelineStack extends Stack {
       natGateways: props.natGateways,
       removalPolicy: props.removalPolicy,
     });
-    this.cluster = new MskCluster(this, 'Cluster', {
+    // The cluster's subnets are the network's, one per availability zone: `vpcSubnets` comes from `availabilityZoneCount`.
+    this.cluster = namingUserProps({ instanceType: 'brokerInstanceType', vpcSubnets: 'availabilityZoneCount' }, () => new MskCluster(this, 'Cluster', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
       instanceType: props.brokerInstanceType,
       alarms: { topic: this.alarmTopic },
       removalPolicy: props.removalPolicy,
-    });
-    for (const topic of topics) {
-      this.cluster.addTopic(`Topic-${topic}`, { topicName: topic, partitions: props.partitions ?? 6, removalPolicy: props.removalPolicy });
-    }
+    }));
+    topics.forEach((topic, i) => namingUserProps({ topicName: `topics[${i}]` }, () =>
+      this.cluster.addTopic(`Topic-${topic}`, { topicName: topic, partitions: props.partitions ?? 6, removalPolicy: props.removalPolicy })));
 
     const credentials = secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
       props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME);
-    this.sink = new ClickHouseSinkConnector(this, 'ClickHouseSink', {
+    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
+      () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
+    this.sink = namingUserProps({ release: 'sinkRelease', capacity: 'sinkCapacity' }, () => new ClickHouseSinkConnector(this, 'ClickHouseSink', {
       cluster: this.cluster,
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
       connectorName: 'clickhouse-sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }),
+      endpoint,
       credentials,
       credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
       topics,
@@ -182,7 +184,7 @@ export class MskClickHousePipelineStack extends Stack {
       capacity: props.sinkCapacity,
       alarmTopic: this.alarmTopic,
       logging: { cloudWatch: true },
-    });
+    }));
 
     this.dashboard = this.addDashboard(this.sink.connector);
 

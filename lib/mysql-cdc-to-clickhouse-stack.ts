@@ -10,7 +10,7 @@ import { PipelineExampleValues } from './msk-clickhouse-pipeline-stack';
 import { MskCluster } from './msk-cluster';
 import { createAlarmTopic } from './private/alarm-topic';
 import { checkNotSystemDatabase } from './private/checks-cdc';
-import { checkKmsKeyArn, show } from './private/validation';
+import { checkKmsKeyArn, namingUserProps, show } from './private/validation';
 import { PrivateSubnetWithNat } from './private-subnet-with-nat';
 
 /** Properties of {@link MySqlCdcToClickHouseStack}. */
@@ -123,7 +123,7 @@ export class MySqlCdcToClickHouseStack extends Stack {
       defaultDatabaseName: database,
       removalPolicy: props.removalPolicy,
     });
-    this.cdc = new DebeziumMySqlSourceConnector(this, 'Debezium', {
+    this.cdc = namingUserProps({ release: 'debeziumRelease', databaseIncludeList: 'databaseName' }, () => new DebeziumMySqlSourceConnector(this, 'Debezium', {
       cluster: this.cluster,
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
@@ -138,13 +138,15 @@ export class MySqlCdcToClickHouseStack extends Stack {
         configProvider: PipelineExampleValues.SINK_RELEASE.configProvider,
       },
       alarmTopic: this.alarmTopic,
-    });
-    this.sink = new ClickHouseSinkConnector(this, 'ClickHouseSink', {
+    }));
+    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
+      () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
+    this.sink = namingUserProps({ release: 'sinkRelease' }, () => new ClickHouseSinkConnector(this, 'ClickHouseSink', {
       cluster: this.cluster,
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
       connectorName: 'cdc-clickhouse-sink',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }),
+      endpoint,
       credentials: secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
         props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME),
       credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
@@ -152,7 +154,7 @@ export class MySqlCdcToClickHouseStack extends Stack {
       changeEvents: this.cdc,
       release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
       alarmTopic: this.alarmTopic,
-    });
+    }));
 
     new CfnOutput(this, 'NatGatewayPublicIps', {
       description: 'Source addresses of the pipeline: add them to the ClickHouse Cloud IP access list',

@@ -242,6 +242,11 @@ describe('createTableStatement', () => {
       .toThrow("`database` 'shop_asia' is not captured by the source (databaseIncludeList: 'shop_(eu|us)')");
   });
 
+  test('a topic-keyed mistake names changeEvents when the topics come from it', () => {
+    expect(pipeline({ topicToTableMap: { 'cdc.billing.invoices': 'invoices' } }).make)
+      .toThrow("`topicToTableMap` maps 'cdc.billing.invoices', which is not among the topics the sink reads (the data topics of `changeEvents` ('cdc\\.shop\\..+', from its topic prefix and captured databases)): its table would never receive rows");
+  });
+
   test('bad input', () => {
     const sink = pipeline().make();
     expect(() => sink.createTableStatement({ ...ORDERS, database: 'billing' })).toThrow("`database` 'billing' is not captured by the source (databaseIncludeList: 'shop')");

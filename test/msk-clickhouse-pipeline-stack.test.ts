@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MskClickHousePipelineStack, MskClickHousePipelineStackProps } from '../lib';
+import { MskClickHousePipelineStack, MskClickHousePipelineStackProps, PipelineExampleValues } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 const app = testApp();
@@ -429,6 +429,17 @@ describe('bad input (#14)', () => {
       .toThrow(`\`credentialsKeyArn\` is a key in eu-west-1, but the stack deploys to us-east-1: Secrets Manager encrypts a secret only with a key of its own Region, got '${key}'`);
     expect(make({ credentialsKeyArn: key, env: { region: 'eu-west-1', account: '111111111111' } })).not.toThrow();
     expect(make({ credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab' })).not.toThrow();
+  });
+
+  test('messages from the cluster, topics and sink name this stack\'s props', () => {
+    expect(make({ clickHouseHostname: 'https://x.clickhouse.cloud' }))
+      .toThrow("`clickHouseHostname` must not contain a scheme (the sink builds the URL from `ssl`), got 'https://x.clickhouse.cloud'");
+    expect(make({ sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, version: 'v1.3' } })).toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
+    expect(make({ sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, sha256: 'abc' } })).toThrow("`sinkRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
+    expect(make({ topics: ['a.b', 'a_b'] }))
+      .toThrow("`topics[1]` 'a_b' collides with topic 'a.b' of this cluster (P/Cluster/Topic-a.b): Kafka refuses names that differ only in '.' and '_'");
+    expect(make({ availabilityZoneCount: 2, brokerInstanceType: 'express.m7g.large' }))
+      .toThrow("Express brokers (`brokerInstanceType` 'express.m7g.large') need 3 availability zones, but `availabilityZoneCount` selects 2 subnets");
   });
 
   test('fails on partitions of 0', () => {

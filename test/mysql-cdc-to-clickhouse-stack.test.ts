@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { MySqlCdcToClickHouseStack } from '../lib';
+import { MySqlCdcToClickHouseStack, PipelineExampleValues } from '../lib';
 import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
 
 describe('MySqlCdcToClickHouseStack', () => {
@@ -47,6 +47,20 @@ describe('MySqlCdcToClickHouseStack', () => {
         .toThrow("`databaseName` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got 'shop-db'");
       expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'sys' }))
         .toThrow("`databaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'sys'");
+    });
+    test('messages from the connectors name this stack\'s props', () => {
+      const configProvider = PipelineExampleValues.SINK_RELEASE.configProvider;
+      const sha256 = '0'.repeat(64);
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256: 'abc', configProvider } }))
+        .toThrow("`debeziumRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider: { ...configProvider, sha256: 'xyz' } } }))
+        .toThrow("`debeziumRelease.configProvider.sha256` must be a SHA-256 checksum of 64 hex digits, got 'xyz'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256 }] } }))
+        .toThrow("`debeziumRelease.extraArtifacts[0].url` must be an https:// URL of a release artifact, got 'ftp://x/y.jar'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { clickHouseHostname: 'x y' }))
+        .toThrow("`clickHouseHostname` must be a host name or IPv4 address without port or path, got 'x y'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, version: 'v1.3' } }))
+        .toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
     });
     test('fails on a credentials key given by its alias', () => {
       expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))

@@ -108,3 +108,24 @@ export function checkKmsKeyArn(prop: string, arn: string | undefined, stackRegio
     throw new Error(`\`${prop}\` is a key in ${parts.region}, but the stack deploys to ${stackRegion}: Secrets Manager encrypts a secret only with a key of its own Region, got ${show(arn)}`);
   }
 }
+
+/**
+ * Runs `build` (the construction of an inner construct from a composite's props) and, when it throws, renames the
+ * inner construct's props in the message to the composite props the user set (`` `hostname` `` becomes
+ * `` `clickHouseHostname` ``, `` `release.version` `` becomes `` `sinkRelease.version` ``), so the message names what
+ * the user wrote. Only backticked prop names are renamed; the rest of the message stays as the inner check wrote it.
+ */
+export function namingUserProps<T>(names: { [inner: string]: string }, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof Error)) {
+      throw e;
+    }
+    const inner = Object.keys(names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    if (inner !== '') {
+      e.message = e.message.replace(new RegExp(`\`(${inner})((?:\\.[\\w.[\\]]+)?)\``, 'g'), (_m, name: string, rest: string) => `\`${names[name]}${rest}\``);
+    }
+    throw e;
+  }
+}
