@@ -15,7 +15,7 @@ import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
-import { checkNoLiteralSecrets, checkRoleFits } from './private/checks-connect';
+import { checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits } from './private/checks-connect';
 import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
@@ -410,6 +410,10 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     checkDebeziumKeys(version, written);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
     checkNoSecretsInValues('additionalProperties', props.additionalProperties ?? {});
+    // A user name too (the connector's own check would name `connectorConfiguration`, which the user did not write).
+    for (const [key, value] of Object.entries(props.additionalProperties ?? {})) {
+      checkNoSecretInText(`\`additionalProperties\` ${show(key)}`, value);
+    }
     checkDebeziumValues('additionalProperties', props.additionalProperties ?? {});
     if (this.changeEventFormat === ChangeEventFormat.ROW) {
       for (const key of Object.keys(props.additionalProperties ?? {})) {

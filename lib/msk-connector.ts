@@ -13,7 +13,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkRoleFits, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkRoleFits, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkLogDelivery } from './private/checks-msk';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
 import { createLogGroup } from './private/secure-defaults';
@@ -152,7 +152,14 @@ export interface MskConnectorProps {
  * (ConnectorConfig, SinkConnectorConfig of Kafka 3.7): a bad value fails CreateConnector's first start, after the
  * cluster and the workers were made.
  */
-function checkConnectorConfiguration(config: { [key: string]: string }): void {
+/** Kafka's topic-name rule (`Topic.validate`), for a topic named inside `connectorConfiguration`. */
+function checkKafkaTopic(what: string, name: string): void {
+  if (!Token.isUnresolved(name) && (name.length === 0 || name.length > 249 || !/^[a-zA-Z0-9._-]+$/.test(name) || name === '.' || name === '..')) {
+    throw new Error(`\`connectorConfiguration\` ${what} must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got ${show(name)}`);
+  }
+}
+
+function checkConnectorConfiguration(config: { [key: string]: string }, brokers: number | undefined): void {
   const value = (key: string) => (config[key] === undefined || Token.isUnresolved(config[key]) ? undefined : config[key]);
   const tasks = value('tasks.max');
   // ConnectorConfig: tasks.max is an INT, atLeast(1).
@@ -170,7 +177,29 @@ function checkConnectorConfiguration(config: { [key: string]: string }): void {
   }
   const topics = value('topics')?.split(',').map((t) => t.trim());
   if (topics) {
+    topics.forEach((t) => checkKafkaTopic(`'topics' entry ${show(t)}`, t));
     checkNoRepeats("`connectorConfiguration` 'topics'", topics);
+  }
+  // ConnectorConfig: every alias in 'transforms' needs its 'transforms.<alias>.type' (else the first start fails with
+  // "Missing required configuration").
+  const aliases = value('transforms')?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? [];
+  const untyped = aliases.find((alias) => config[`transforms.${alias}.type`] === undefined);
+  if (untyped !== undefined) {
+    throw new Error(`\`connectorConfiguration\` 'transforms' names ${show(untyped)}, but 'transforms.${untyped}.type' is not set: Kafka Connect needs the class of every transform it lists`);
+  }
+  for (const key of ['key.converter', 'value.converter', 'header.converter', ...aliases.map((a) => `transforms.${a}.type`)]) {
+    if (value(key) !== undefined) {
+      checkJavaClass(`\`connectorConfiguration\` '${key}'`, value(key)!);
+    }
+  }
+  const dlqTopic = value('errors.deadletterqueue.topic.name');
+  if (dlqTopic !== undefined && dlqTopic !== '') {
+    checkKafkaTopic("'errors.deadletterqueue.topic.name'", dlqTopic);
+  }
+  // SinkConnectorConfig: the DLQ topic is created with this replication factor; more than the brokers fails it.
+  const dlqRf = value('errors.deadletterqueue.topic.replication.factor');
+  if (dlqRf !== undefined && brokers !== undefined && !Token.isUnresolved(brokers) && (!/^-?\d+$/.test(dlqRf) || Number(dlqRf) > brokers || Number(dlqRf) === 0 || Number(dlqRf) < -1)) {
+    throw new Error(`\`connectorConfiguration\` 'errors.deadletterqueue.topic.replication.factor' must be -1 (the broker default) or 1 to the cluster's ${brokers} brokers, got ${show(dlqRf)}`);
   }
   const regex = value('topics.regex');
   if (regex !== undefined) {
@@ -287,7 +316,7 @@ export class MskConnector extends Resource implements IMskConnector {
       throw new Error('`connectorConfiguration` must set \'connector.class\'');
     }
     checkNoLiteralSecrets('connectorConfiguration', config);
-    checkConnectorConfiguration(config);
+    checkConnectorConfiguration(config, (props.cluster as { brokerCount?: number }).brokerCount);
     for (const [key, value] of Object.entries(config)) {
       // A password can arrive inside a connection string or URL, not only under a password-named key.
       checkNoSecretInText(`\`connectorConfiguration\` ${show(key)}`, value);

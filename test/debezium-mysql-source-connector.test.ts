@@ -341,6 +341,8 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ additionalProperties: { 'driver.url': 'jdbc:mysql://debezium:hunter2@db.example.com:3307/shop' } })).toThrow(inValue('driver.url'));
       expect(() => setup({ additionalProperties: { 'driver.connectionAttributes': 'user=debezium&password=hunter2' } })).toThrow(inValue('driver.connectionAttributes'));
       expect(() => setup({ additionalProperties: { 'driver.connectionAttributes': 'password=${secretsmanager:cdc:password}' } })).not.toThrow();
+      expect(() => setup({ additionalProperties: { 'driver.connectionAttributes': 'user=debezium' } }))
+        .toThrow("`additionalProperties` 'driver.connectionAttributes' must not carry credentials (found 'user='): it is stored in plain text in the template and the connector");
     });
     test('fails on additionalProperties that change the change rows of ChangeEventFormat.ROW', () => {
       const row = (key: string) => `\`additionalProperties\` cannot set '${key}' with \`changeEventFormat\` ChangeEventFormat.ROW: it changes the change rows that the sink applies and createTableStatement types (use ChangeEventFormat.ENVELOPE to shape events yourself)`;

@@ -430,6 +430,22 @@ describe('bad input: consistency and values passed through (#14)', () => {
     expect(() => connector({ vpcSubnets: { subnets: other.privateSubnets } }, base))
       .toThrow("`vpcSubnets` must select subnets of `vpc` S/Net/Vpc, got 'S/Other/Vpc/PrivateSubnet1'");
   });
+  test('fails on values Kafka Connect refuses at the first start: topic names, untyped transforms, converter classes, DLQ replication', () => {
+    expect(() => connector({ ...config({ topics: 'orders,returns/eu' }), permissions: { readTopics: ['orders', 'returns/eu'] } }))
+      .toThrow("`connectorConfiguration` 'topics' entry 'returns/eu' must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'returns/eu'");
+    expect(() => connector(config({ 'transforms': 'route, flatten', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter' })))
+      .toThrow("`connectorConfiguration` 'transforms' names 'flatten', but 'transforms.flatten.type' is not set: Kafka Connect needs the class of every transform it lists");
+    expect(() => connector(config({ 'transforms': 'route', 'transforms.route.type': 'RegexRouter' })))
+      .toThrow("`connectorConfiguration` 'transforms.route.type' must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'RegexRouter'");
+    expect(() => connector(config({ 'value.converter': 'json' })))
+      .toThrow("`connectorConfiguration` 'value.converter' must be a fully qualified Java class name");
+    expect(() => connector(config({ 'errors.deadletterqueue.topic.name': 'orders dlq' })))
+      .toThrow("`connectorConfiguration` 'errors.deadletterqueue.topic.name' must be a Kafka topic name");
+    // The example cluster has 3 brokers.
+    expect(() => connector(config({ 'errors.deadletterqueue.topic.name': 'orders-dlq', 'errors.deadletterqueue.topic.replication.factor': '5' })))
+      .toThrow("`connectorConfiguration` 'errors.deadletterqueue.topic.replication.factor' must be -1 (the broker default) or 1 to the cluster's 3 brokers, got '5'");
+    expect(() => connector(config({ 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'errors.deadletterqueue.topic.replication.factor': '-1' }))).not.toThrow();
+  });
   test('fails on both topics and topics.regex', () => {
     expect(() => connector(config({ 'topics': 'orders', 'topics.regex': 'orders.*' })))
       .toThrow("`connectorConfiguration` must set one of 'topics' and 'topics.regex', got both ('orders' and 'orders.*')");
