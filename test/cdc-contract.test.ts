@@ -4,8 +4,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  AuroraMySqlCdcSource, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, DebeziumMySqlSourceConnector,
-  DebeziumVersion, MskCluster, MySqlCdcToClickHouseStack, PrivateSubnetWithNat, SinkValueFormat,
+  AuroraMySqlCdcSource, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps,
+  DebeziumMySqlSourceConnector, DebeziumVersion, MskCluster, MySqlCdcToClickHouseStack, PrivateSubnetWithNat, SinkValueFormat,
 } from '../lib';
 import { final, insert, KafkaRecord, parseCreateTable, Row, sinkTransforms, sourceToTopic } from './support/cdc-pipeline-model';
 import { testApp } from './support/compliance';
@@ -286,6 +286,11 @@ describe('createTableStatement', () => {
   test('fails on changeEvents with a value format other than the source\'s JSON', () => {
     expect(() => pipeline().make({ valueFormat: SinkValueFormat.string() }))
       .toThrow("`changeEvents` needs the source's JSON records (`valueFormat` SinkValueFormat.jsonSchemaless()), got 'org.apache.kafka.connect.storage.StringConverter'");
+    // JsonConverter expects schema/payload envelopes unless schemas.enable is false (its default is true).
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.custom('org.apache.kafka.connect.json.JsonConverter') }))
+      .toThrow("`changeEvents` needs the source's JSON records (`valueFormat` SinkValueFormat.jsonSchemaless()), got 'org.apache.kafka.connect.json.JsonConverter' with schemas.enable=true");
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.custom('org.apache.kafka.connect.json.JsonConverter', { 'schemas.enable': 'false' }) })).not.toThrow();
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.jsonSchemaless() })).not.toThrow();
   });
 
   test('fails on a date_time_input_format other than best_effort with changeEvents', () => {
