@@ -616,6 +616,9 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
     expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://key:secret@psrc.eu-west-1.aws.confluent.cloud' }))
       .toThrow("`settings.schema.registry.url` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://***@psrc.eu-west-1.aws.confluent.cloud'");
     expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://psrc.eu-west-1.aws.confluent.cloud' })).not.toThrow();
+    // The registry takes a comma-separated list of URLs: each one is checked.
+    expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://registry-a.internal,https://key:secret@registry-b.internal' }))
+      .toThrow("`settings.schema.registry.url` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://registry-a.internal,https://***@registry-b.internal'");
   });
   test('fails on a custom converter that is not a class name', () => {
     expect(() => SinkValueFormat.custom('avro')).toThrow("`converterClass` must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'avro'");
