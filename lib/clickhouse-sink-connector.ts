@@ -1079,8 +1079,10 @@ function changeEventSettings(props: ClickHouseSinkConnectorProps): { [key: strin
   if (source.changeEventFormat !== ChangeEventFormat.ROW) {
     throw new Error(`\`changeEvents\` must emit ChangeEventFormat.ROW (the sink writes each record's fields into columns of the same name), got ${show(source.changeEventFormat)}: set \`changeEventFormat: ChangeEventFormat.ROW\` on the source`);
   }
-  if (format.properties['value.converter'] !== 'org.apache.kafka.connect.json.JsonConverter') {
-    throw new Error(`\`changeEvents\` needs the source's JSON records (\`valueFormat\` SinkValueFormat.jsonSchemaless()), got ${show(format.properties['value.converter'])}`);
+  // JsonConverter's schemas.enable defaults to true, and then it refuses the source's schemaless records (DataException).
+  const schemas = format.properties['value.converter.schemas.enable'] ?? 'true';
+  if (format.properties['value.converter'] !== 'org.apache.kafka.connect.json.JsonConverter' || (!Token.isUnresolved(schemas) && schemas.toLowerCase() !== 'false')) {
+    throw new Error(`\`changeEvents\` needs the source's JSON records (\`valueFormat\` SinkValueFormat.jsonSchemaless()), got ${show(format.properties['value.converter'])}${format.properties['value.converter'] === 'org.apache.kafka.connect.json.JsonConverter' ? ` with schemas.enable=${schemas}` : ''}`);
   }
   const wanted = 'best_effort';
   const given = props.clickhouseSettings?.date_time_input_format;

@@ -407,7 +407,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       config[key] = value;
       written.push({ key, prop: 'additionalProperties', passThrough: true });
     }
-    checkDebeziumKeys(version, written);
+    checkDebeziumKeys(version, written, config['transforms.unwrap.type']);
     checkNoLiteralSecrets('additionalProperties', props.additionalProperties ?? {});
     checkNoSecretsInValues('additionalProperties', props.additionalProperties ?? {});
     // A user name too (the connector's own check would name `connectorConfiguration`, which the user did not write).
@@ -600,13 +600,17 @@ function keyRelease(version: DebeziumVersion): string {
   return known;
 }
 
-/** Every key the connector would write is one the Debezium release accepts, and so is every transform option. */
-function checkDebeziumKeys(version: DebeziumVersion, written: WrittenKey[]): void {
+/**
+ * Every key the connector would write is one the Debezium release accepts, and so is every option of the `unwrap`
+ * transform while it is ExtractNewRecordState (with ChangeEventFormat.ENVELOPE the user may name another SMT `unwrap`).
+ */
+function checkDebeziumKeys(version: DebeziumVersion, written: WrittenKey[], unwrapType: string | undefined): void {
   const release = keyRelease(version);
   const options = EXTRACT_NEW_RECORD_STATE_OPTIONS[release];
+  const extractNewRecordState = unwrapType === undefined || unwrapType === 'io.debezium.transforms.ExtractNewRecordState';
   for (const { key, prop } of written) {
     const m = /^transforms\.unwrap\.(.+)$/.exec(key);
-    if (m && m[1] !== 'type' && !options.includes(m[1])) {
+    if (extractNewRecordState && m && m[1] !== 'type' && !options.includes(m[1])) {
       throw new Error(`\`${prop}\` (property ${show(key)}) is not an option of ExtractNewRecordState in Debezium ${release}`);
     }
   }

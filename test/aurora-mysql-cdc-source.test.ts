@@ -284,5 +284,18 @@ describe('AuroraMySqlCdcSource', () => {
       expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_04_2 })).not.toThrow();
       expect(() => setup({ engineVersion: rds.AuroraMysqlEngineVersion.VER_3_05_2, capturedDatabases: ['shop'] })).not.toThrow();
     });
+    test('fails at synth on subnets without a NAT route: the setup handler and the master rotation need HTTPS to Secrets Manager', () => {
+      const isolated = new Stack(testApp(), 'S');
+      const vpc = new ec2.Vpc(isolated, 'Isolated', {
+        natGateways: 0,
+        maxAzs: 2,
+        restrictDefaultSecurityGroup: false,
+        subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
+      new AuroraMySqlCdcSource(isolated, 'Source', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, masterPasswordRotation: Duration.days(30) });
+      const synth = () => Template.fromStack(isolated);
+      expect(synth).toThrow("the setup handler of 'S/Source' needs internet egress (Secrets Manager and the CloudFormation response URL on TCP 443), but subnet S/Isolated/IsolatedSubnet1 has no 0.0.0.0/0 route to a NAT gateway");
+      expect(synth).toThrow("the master password rotation of 'S/Source' needs internet egress (Secrets Manager on TCP 443), but subnet S/Isolated/IsolatedSubnet2 has no 0.0.0.0/0 route to a NAT gateway");
+    });
   });
 });

@@ -4,8 +4,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  AuroraMySqlCdcSource, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, DebeziumMySqlSourceConnector,
-  DebeziumVersion, MskCluster, MySqlCdcToClickHouseStack, PrivateSubnetWithNat,
+  AuroraMySqlCdcSource, ChangeEventFormat, ChangeTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps,
+  DebeziumMySqlSourceConnector, DebeziumVersion, MskCluster, MySqlCdcToClickHouseStack, PrivateSubnetWithNat, SinkValueFormat,
 } from '../lib';
 import { final, insert, KafkaRecord, parseCreateTable, Row, sinkTransforms, sourceToTopic } from './support/cdc-pipeline-model';
 import { testApp } from './support/compliance';
@@ -199,7 +199,7 @@ describe('createTableStatement', () => {
       changeEventFormat: props.format,
       release: { sha256: EXAMPLE_SHA256, configProvider: { url: 'https://example.com/p.jar', sha256: EXAMPLE_SHA256 } },
     });
-    const make = () => new ClickHouseSinkConnector(stack, 'Sink', {
+    const make = (extra: Partial<ClickHouseSinkConnectorProps> = {}) => new ClickHouseSinkConnector(stack, 'Sink', {
       cluster,
       vpc: network.vpc,
       vpcSubnets: network.privateSubnetSelection,
@@ -210,6 +210,7 @@ describe('createTableStatement', () => {
       topicToTableMap: props.topicToTableMap,
       database: 'analytics',
       release: { version: '1.3.5', sha256: EXAMPLE_SHA256, configProvider: { url: 'https://example.com/p.jar', sha256: EXAMPLE_SHA256 } },
+      ...extra,
     });
     return { stack, cdc, make };
   }
@@ -261,6 +262,51 @@ describe('createTableStatement', () => {
       .toThrow("`columns` names must be unique ignoring case (MySQL column names are case-insensitive), got 'id' and 'ID'");
     expect(() => sink.createTableStatement({ ...ORDERS, table: 'o'.repeat(65) })).toThrow(`\`table\` must be a MySQL table name of 1-64 characters, got '${'o'.repeat(65)}'`);
     expect(() => pipeline({ format: ChangeEventFormat.ENVELOPE }).make()).toThrow("`changeEvents` must emit ChangeEventFormat.ROW (the sink writes each record's fields into columns of the same name), got 'envelope'");
+  });
+
+  test('fails on createTableStatement of a sink without changeEvents', () => {
+    const sink = pipeline().make({ changeEvents: undefined, topics: ['cdc.shop.orders'] });
+    expect(() => sink.createTableStatement(ORDERS)).toThrow('`createTableStatement` needs `changeEvents`: without it the sink writes records as they are, not change rows');
+  });
+
+  test('fails on a table whose topic the sink does not read', () => {
+    const sink = pipeline().make({ topics: ['cdc.shop.customers'] });
+    expect(() => sink.createTableStatement(ORDERS))
+      .toThrow("the topic of 'shop.orders', 'cdc.shop.orders', is not among the sink's `topics`/`topicsRegex`: its rows would never arrive");
+    expect(() => pipeline().make({ topics: ['cdc.shop.orders'] }).createTableStatement(ORDERS)).not.toThrow();
+  });
+
+  test('fails on a table without columns or with a column name MySQL would not take', () => {
+    const sink = pipeline().make();
+    expect(() => sink.createTableStatement({ ...ORDERS, columns: [] })).toThrow("`columns` of 'shop.orders' must not be empty, got []");
+    expect(() => sink.createTableStatement({ ...ORDERS, columns: [...ORDERS.columns, { name: '1st-note', type: 'TEXT' }] }))
+      .toThrow("`columns` names must be MySQL column names (letters, digits, '_', '$'; not starting with a digit), got '1st-note'");
+  });
+
+  test('fails on debeziumCdcEnabled together with changeEvents', () => {
+    expect(() => pipeline().make({ debeziumCdcEnabled: true }))
+      .toThrow('`debeziumCdcEnabled` unwraps Debezium envelopes in the sink, `changeEvents` applies change rows: give one of them, got both');
+  });
+
+  test('fails on changeEvents with a value format other than the source\'s JSON', () => {
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.string() }))
+      .toThrow("`changeEvents` needs the source's JSON records (`valueFormat` SinkValueFormat.jsonSchemaless()), got 'org.apache.kafka.connect.storage.StringConverter'");
+    // JsonConverter expects schema/payload envelopes unless schemas.enable is false (its default is true).
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.custom('org.apache.kafka.connect.json.JsonConverter') }))
+      .toThrow("`changeEvents` needs the source's JSON records (`valueFormat` SinkValueFormat.jsonSchemaless()), got 'org.apache.kafka.connect.json.JsonConverter' with schemas.enable=true");
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.custom('org.apache.kafka.connect.json.JsonConverter', { 'schemas.enable': 'false' }) })).not.toThrow();
+    expect(() => pipeline().make({ valueFormat: SinkValueFormat.jsonSchemaless() })).not.toThrow();
+  });
+
+  test('fails on a date_time_input_format other than best_effort with changeEvents', () => {
+    expect(() => pipeline().make({ clickhouseSettings: { date_time_input_format: 'basic' } }))
+      .toThrow("`clickhouseSettings` date_time_input_format must be 'best_effort' with `changeEvents` (Debezium writes TIMESTAMP columns as ISO-8601 strings), got 'basic'");
+    expect(() => pipeline().make({ clickhouseSettings: { date_time_input_format: 'best_effort' } })).not.toThrow();
+  });
+
+  test('fails on a transform named like the sink\'s row-version transform with changeEvents', () => {
+    expect(() => pipeline().make({ transforms: [{ name: 'changeVersion', type: 'org.apache.kafka.connect.transforms.Flatten$Value' }] }))
+      .toThrow("`transforms` cannot use the name 'changeVersion' with `changeEvents`: the sink's row-version transform has it");
   });
 
   test('MySQL types map to the ClickHouse types Debezium\'s values fit', () => {

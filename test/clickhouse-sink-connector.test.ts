@@ -488,6 +488,9 @@ describe('bad input', () => {
   test('fails on JDBC properties without a leading ?', () => {
     fails({ jdbcConnectionProperties: 'socket_timeout=1' }, "`jdbcConnectionProperties` must start with '?'");
   });
+  test('fails on a release version that is not a release number', () => {
+    fails({ release: { ...RELEASE, version: 'v1.3.5' } }, "`release.version` must be a release number such as '1.3.5', got 'v1.3.5'");
+  });
   test('fails on a release older than 1.1.0', () => {
     fails({ release: { ...RELEASE, version: '1.0.17' } }, "`release.version` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got '1.0.17'");
   });
@@ -530,6 +533,17 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   test('fails on a permissionPattern that is not a topic-name prefix', () => {
     fails(regex('orders/.*', 'orders/*'), "`topicsRegex.permissionPattern` must be a topic-name prefix of letters, digits, '.', '_', '-' followed by one '*', got 'orders/*'");
   });
+  test('fails on a topicsRegex.regex that does not compile', () => {
+    fails(regex('orders-(', 'orders-*'), "`topicsRegex.regex` must be a valid regular expression, got 'orders-('");
+  });
+  test('fails on an empty topicsRegex.regex (it would read no topic)', () => {
+    fails(regex('', 'orders-*'), "`topicsRegex.regex` must not be empty (it would match no topic), got ''");
+  });
+  test('fails on a topicsRegex.regex with an unbounded look-behind', () => {
+    fails(regex('orders-(?<!test.*)eu', 'orders-*'),
+      "`topicsRegex.regex` has a look-behind without a maximum length, which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-(?<!test.*)eu'");
+    expect(() => setup(regex('orders-(?<!test)eu', 'orders-*'))).not.toThrow();
+  });
   test('fails on a regex Java would not compile', () => {
     fails(regex('orders-{eu}', 'orders-*'), "`topicsRegex.regex` has a '{' that is not a quantifier (write '\\{'), which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-{eu}'");
   });
@@ -544,6 +558,10 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   test('fails on a topicToTableMap entry the regex does not match', () => {
     fails({ ...regex('events\\..+', 'events.*'), topicToTableMap: { 'orders.eu': 'orders' } },
       "`topicToTableMap` maps 'orders.eu', which is not among the topics the sink reads (`topicsRegex.regex` 'events\\..+')");
+  });
+  test('fails on a topicToTableMap key that is not a topic name', () => {
+    fails({ topicToTableMap: { 'events table': 'events' } },
+      "`topicToTableMap` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got 'events table'");
   });
   test('fails on a topicToTableMap table that is not a ClickHouse identifier', () => {
     fails({ topicToTableMap: { events: 'analytics.events' } },
@@ -596,6 +614,14 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
   test('fails on literal registry credentials in a custom format', () => {
     expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'basic.auth.user.info': 'key:secret' }))
       .toThrow("`settings` 'basic.auth.user.info' must be a config-provider reference such as '${secretsmanager:<secret-name>:<key>}', not a literal value");
+  });
+  test('fails on a registry URL with credentials in a custom format', () => {
+    expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://key:secret@psrc.eu-west-1.aws.confluent.cloud' }))
+      .toThrow("`settings.schema.registry.url` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://***@psrc.eu-west-1.aws.confluent.cloud'");
+    expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://psrc.eu-west-1.aws.confluent.cloud' })).not.toThrow();
+    // The registry takes a comma-separated list of URLs: each one is checked.
+    expect(() => SinkValueFormat.custom('io.confluent.connect.avro.AvroConverter', { 'schema.registry.url': 'https://registry-a.internal,https://key:secret@registry-b.internal' }))
+      .toThrow("`settings.schema.registry.url` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got 'https://registry-a.internal,https://***@registry-b.internal'");
   });
   test('fails on a custom converter that is not a class name', () => {
     expect(() => SinkValueFormat.custom('avro')).toThrow("`converterClass` must be a fully qualified Java class name such as 'org.apache.kafka.connect.storage.StringConverter', got 'avro'");

@@ -373,6 +373,21 @@ describe('DebeziumMySqlSourceConnector', () => {
       expect(() => setup({ databaseIncludeList: [db], tableIncludeList: [`${db}.orders`], schemaHistoryTopic: db, additionalProperties: { 'snapshot.locking.mode': db } }, b))
         .not.toThrow();
     });
+    test('fails on a change event format that is not one', () => {
+      expect(() => setup({ changeEventFormat: 'rows' as ChangeEventFormat }))
+        .toThrow("`changeEventFormat` must be one of 'row', 'envelope', got 'rows'");
+    });
+    test('fails on an option ExtractNewRecordState does not have', () => {
+      const unwrap = { 'transforms': 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState' };
+      expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { ...unwrap, 'transforms.unwrap.drop.tombstone': 'true' } }))
+        .toThrow("`additionalProperties` (property 'transforms.unwrap.drop.tombstone') is not an option of ExtractNewRecordState in Debezium 2.7.4");
+      expect(() => setup({ changeEventFormat: ChangeEventFormat.ENVELOPE, additionalProperties: { ...unwrap, 'transforms.unwrap.drop.tombstones': 'true' } })).not.toThrow();
+      // Another SMT may be named 'unwrap': its options are not ExtractNewRecordState's.
+      expect(() => setup({
+        changeEventFormat: ChangeEventFormat.ENVELOPE,
+        additionalProperties: { 'transforms': 'unwrap', 'transforms.unwrap.type': 'org.apache.kafka.connect.transforms.ExtractField$Value', 'transforms.unwrap.field': 'after' },
+      })).not.toThrow();
+    });
     test('fails on an SSL mode that is not one', () => {
       expect(() => setup({ sslMode: 'disabled' as MySqlSslMode }))
         .toThrow("`sslMode` must be one of 'required', 'verify_ca', 'verify_identity', got 'disabled'");

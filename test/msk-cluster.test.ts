@@ -553,6 +553,12 @@ describe('bad input (#14): values passed through, duplicates', () => {
       .toThrow("`serverProperties` 'offsets.topic.replication.factor' must be at most the broker count (3, from `brokerCount`/`vpcSubnets`), got '4'");
   });
 
+  test('fails if transaction.state.log.replication.factor exceeds the brokers', () => {
+    expect(() => setup({ serverProperties: { 'transaction.state.log.replication.factor': '4' } }))
+      .toThrow("`serverProperties` 'transaction.state.log.replication.factor' must be at most the broker count (3, from `brokerCount`/`vpcSubnets`), got '4'");
+    expect(() => setup({ serverProperties: { 'transaction.state.log.replication.factor': '3' } })).not.toThrow();
+  });
+
   test('fails if transaction.state.log.min.isr exceeds its replication factor', () => {
     expect(() => setup({ serverProperties: { 'transaction.state.log.replication.factor': '2', 'transaction.state.log.min.isr': '3' } }))
       .toThrow("`serverProperties` 'transaction.state.log.min.isr' must be at most 'transaction.state.log.replication.factor' (2), got '3'");
@@ -593,6 +599,16 @@ describe('bad input (#14): values passed through, duplicates', () => {
   test('fails if brokerLogging turns CloudWatch off but sets its retention', () => {
     expect(() => setup({ brokerLogging: { cloudWatch: false, logRetention: 30 } }))
       .toThrow('`brokerLogging.logRetention` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
+  });
+
+  test('fails if brokerLogging turns CloudWatch off but gives a log group', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Logs', 'msk-brokers');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'logs-bucket');
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { cloudWatch: false, logGroup, s3Bucket: bucket } }))
+      .toThrow('`brokerLogging.logGroup` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
+    expect(() => new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { cloudWatch: true, logGroup } })).not.toThrow();
   });
 
   test('fails if brokerLogging sends the logs nowhere', () => {

@@ -457,6 +457,10 @@ describe('bad input: consistency and values passed through (#14)', () => {
   test('fails on a topics.regex that does not compile', () => {
     expect(() => connector(config({ 'topics.regex': 'orders-(' }))).toThrow("`connectorConfiguration` 'topics.regex' must be a valid regular expression, got 'orders-('");
   });
+  test('fails on an empty topics.regex (it would read no topic)', () => {
+    expect(() => connector({ ...config({ 'topics.regex': '' }), permissions: { readTopics: ['orders-*'] } }))
+      .toThrow("`connectorConfiguration` 'topics.regex' must not be empty (it would match no topic), got ''");
+  });
   test('fails on a topics.regex Java would not compile', () => {
     expect(() => connector({ ...config({ 'topics.regex': 'orders-{eu}' }), permissions: { readTopics: ['orders-*'] } }))
       .toThrow("`connectorConfiguration` 'topics.regex' has a '{' that is not a quantifier (write '\\{'), which Java's regex engine (which Kafka Connect uses) rejects, got 'orders-{eu}'");

@@ -373,5 +373,25 @@ describe('bad input (#14): messages name the props the user set', () => {
     expect(() => build({ availabilityZoneCount: 2, natGateways: 3 }))
       .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZoneCount`), got 3');
   });
+
+  test('natGateways against availabilityZones', () => {
+    expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 3 }))
+      .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZones`), got 3');
+    expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 2 })).not.toThrow();
+  });
+
+  test('natGateways against the public subnets of an existing VPC', () => {
+    const extend = (props: Partial<PrivateSubnetWithNatProps>, cidrs = ['10.1.16.0/20', '10.1.32.0/20', '10.1.48.0/20']) => {
+      const stack = new Stack(testApp(), 'S');
+      return () => new PrivateSubnetWithNat(stack, 'Net', { vpc: existingVpc(stack), privateSubnetCidrs: cidrs, ...props });
+    };
+    expect(extend({ natGateways: 4 }))
+      .toThrow('`natGateways` must be at most the number of availability zones (3, from the public subnets of `vpc`), got 4');
+    expect(extend({ availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 3 }, ['10.1.16.0/20', '10.1.32.0/20']))
+      .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZones`), got 3');
+    expect(extend({ availabilityZoneCount: 2, natGateways: 3 }, ['10.1.16.0/20', '10.1.32.0/20']))
+      .toThrow('`natGateways` must be at most the number of availability zones (2, from `availabilityZoneCount`), got 3');
+    expect(extend({ natGateways: 3 })).not.toThrow();
+  });
 });
 

@@ -127,10 +127,13 @@ export function checkWorkerPropertyCombination(properties: { [key: string]: stri
 
 const URL_USERINFO = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#\s]*@/;
 
-/** Throws if `url` carries credentials (`scheme://user:pass@host`): they would be stored in plain text. */
+/**
+ * Throws if `url` carries credentials (`scheme://user:pass@host`): they would be stored in plain text. A
+ * comma-separated list (Confluent's `schema.registry.url` takes one) is checked URL by URL.
+ */
 export function checkNoUrlCredentials(prop: string, url: string): void {
-  if (!Token.isUnresolved(url) && URL_USERINFO.test(url)) {
-    throw new Error(`\`${prop}\` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got ${show(url.replace(/\/\/[^/?#\s]*@/, '//***@'))}`);
+  if (!Token.isUnresolved(url) && url.split(',').some((u) => URL_USERINFO.test(u.trim()))) {
+    throw new Error(`\`${prop}\` must not carry credentials ('user:password@'): the URL is stored in plain text in the template, got ${show(url.replace(/\/\/[^/?#\s,]*@/g, '//***@'))}`);
   }
 }
 
