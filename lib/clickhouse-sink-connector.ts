@@ -17,6 +17,7 @@ import {
   checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, checkRoleFits, coveredBy,
   literalPrefixes,
 } from './private/checks-connect';
+import { cidrContains, parseCidr } from './private/cidr';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
@@ -89,6 +90,13 @@ export class ClickHouseEndpoint {
     const anywhere = [ec2.Peer.anyIpv4().uniqueId, ec2.Peer.anyIpv6().uniqueId];
     if (!ssl && (options.peer === undefined || anywhere.includes(options.peer.uniqueId))) {
       throw new Error(`\`ssl: false\` sends the ClickHouse credentials and rows in plain text, so \`peer\` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got ${options.peer === undefined ? 'no `peer` (anywhere)' : show(options.peer.uniqueId)}`);
+    }
+    // A CIDR peer must be private (RFC 1918, or RFC 6598's shared space that VPCs may use): a public one is a server
+    // reached across the internet, where plain HTTP exposes the credentials on the way.
+    const cidr = !ssl && options.peer && !Token.isUnresolved(options.peer.uniqueId) ? parseCidr(options.peer.uniqueId) : undefined;
+    const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((r) => parseCidr(r)!);
+    if (cidr && !privateRanges.some((r) => cidrContains(r, cidr))) {
+      throw new Error(`\`ssl: false\` sends the ClickHouse credentials and rows in plain text, so \`peer\` must be a private address range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), not a public one, got ${show(cidr.text)}`);
     }
     const port = options.port ?? (ssl ? 8443 : 8123);
     checkIntegerRange('port', port, 1, 65535);

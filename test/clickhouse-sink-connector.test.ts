@@ -437,6 +437,13 @@ describe('bad input', () => {
     expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.anyIpv4() })).toThrow(
       "`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got '0.0.0.0/0'");
   });
+  test('fails on plain HTTP to a public address range', () => {
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.ipv4('203.0.113.7/32') })).toThrow(
+      "`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be a private address range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), not a public one, got '203.0.113.7/32'");
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.ipv4('172.31.4.0/24') })).not.toThrow();
+    // TLS to a public address is fine.
+    expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', peer: ec2.Peer.ipv4('203.0.113.7/32') })).not.toThrow();
+  });
   test('fails on both topics and topicsRegex', () => {
     fails({ topicsRegex: { regex: 'a.*', permissionPattern: 'a*' } }, 'give exactly one of `topics` and `topicsRegex`, got both');
   });
