@@ -29,7 +29,7 @@ describe('README', () => {
     expect(count('AWS::MSK::Cluster')).toBe(1);
     expect(count('AWS::RDS::DBCluster')).toBe(1);
     expect(await new RuntimeOracle(template, 'ReadmeExample').failures()).toEqual([]);
-  });
+  }, 60_000);
 
   test('the deploy commands name the example app\'s stacks and only context keys it reads; every key it reads is documented', () => {
     const app = fs.readFileSync(path.join(ROOT, 'bin', 'app.ts'), 'utf-8');

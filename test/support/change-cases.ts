@@ -344,7 +344,7 @@ export const CASES: ChangeCase[] = [
   when('MskConnector', 'role (own role)', genericStack, { connector: (b) => ({ role: OWN_ROLE(b) }) }, replaces('KafkaConnect::Connector')),
   when('MskConnector', 'securityGroups', genericStack, { connector: (b) => ({ securityGroups: OWN_SG(b) }) }, replaces('KafkaConnect::Connector')),
   when('MskConnector', 'logging to S3', genericStack, { connector: (b) => ({ logging: { s3Bucket: OWN_BUCKET(b), s3Prefix: 'generic/' } }) }, replaces('KafkaConnect::Connector')),
-  when('MskConnector', 'logging.cloudWatch → false', genericStack, { connector: { logging: { cloudWatch: false } } },
+  when('MskConnector', 'logging.cloudWatch → false (logs to S3 only)', genericStack, { connector: (b) => ({ logging: { cloudWatch: false, s3Bucket: OWN_BUCKET(b) } }) },
     [...replaces('KafkaConnect::Connector'), 'AWS::Logs::LogGroup: orphan']),
   when('MskConnector', 'logging.logRetention', genericStack, { connector: { logging: { logRetention: logs.RetentionDays.THREE_MONTHS } } }, updates('Logs::LogGroup')),
   when('MskConnector', 'alarms.cpuPercent', genericStack, { connector: { alarms: { cpuPercent: 90 } } }, updates('CloudWatch::Alarm')),
