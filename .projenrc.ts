@@ -171,7 +171,9 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.prependSpawn(typecheck);
 project.addTask('test:unit', {
   description: 'Run the unit project only (construct tests, no rule packs or oracles)',
-  steps: [{ exec: 'jest --selectProjects unit', receiveArgs: true }],
+  // One worker per core: jest's default leaves one core idle, which `npm test` gives to the consumer test's package
+  // build; the unit project alone has no such build.
+  steps: [{ exec: 'jest --selectProjects unit --maxWorkers=100%', receiveArgs: true }],
 });
 // Watch mode re-runs the fast project; `npx jest --watch --selectProjects compliance` watches the other one.
 project.tasks.tryFind('test:watch')?.reset('jest --watch --selectProjects unit');
