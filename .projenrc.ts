@@ -1,5 +1,32 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
+/**
+ * The compliance and oracle tests: test/compliance/ (cdk-nag packs, Guard and CloudFormation Validate on every
+ * construct and example stack, each built once) and the test files that are oracles as a whole.
+ */
+const COMPLIANCE_TESTS = [
+  '<rootDir>/test/compliance/',
+  '<rootDir>/test/support.test.ts', // negative controls of the rule-pack and validator helpers
+  '<rootDir>/test/runtime-oracle.test.ts', // IAM evaluation
+  '<rootDir>/test/change-safety.test.ts',
+  '<rootDir>/test/readme.test.ts', // the README's app, synthesized and checked by the runtime oracle
+  '<rootDir>/test/cdc-setup-mariadb.test.ts',
+  '<rootDir>/test/package-consumer.test.ts',
+];
+
+/** What both jest projects share (project options are not inherited from the root configuration). */
+const JEST_PROJECT = {
+  snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  // Bundles the handlers before any test file runs, so a targeted `npx jest test/x.test.ts` never tests a missing or
+  // stale bundle (about 0.3 s, once per run); the compliance project's setup also starts the package build of the
+  // consumer test in the background on a whole-suite run (see the files for why).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  clearMocks: true,
+  transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+};
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'msk-clickhouse-pipeline',
   description: 'AWS CDK constructs for Amazon MSK → MSK Connect → ClickHouse pipelines and Aurora MySQL CDC with Debezium: private networking, a hardened MSK cluster, least-privilege connector roles and a secret-safe ClickHouse sink.',
@@ -32,13 +59,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     junitReporting: false,
     coverageText: false,
     jestConfig: {
-      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
-      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
-      // Bundles the handlers before any test file runs, so a targeted `npx jest test/x.test.ts` never tests a
-      // missing or stale bundle (about 0.3 s); on a whole-suite run, also starts the package build of the consumer
-      // test in the background (see the files for why).
-      globalSetup: '<rootDir>/test/support/global-setup.js',
-      globalTeardown: '<rootDir>/test/support/global-teardown.js',
+      // Two projects (`npx jest --selectProjects unit`, `npm run test:unit`): the fast construct tests, and the
+      // compliance and oracle suite (rule packs, validator, Guard, IAM evaluation, change safety, README app, MariaDB,
+      // the package consumer). `npm test` runs both; the summary reporter counts both.
+      projects: [
+        { ...JEST_PROJECT, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...COMPLIANCE_TESTS] },
+        { ...JEST_PROJECT, displayName: 'compliance', testMatch: COMPLIANCE_TESTS.map((t) => `${t}${t.endsWith('/') ? '**/*.test.ts' : ''}`) },
+      ],
       testSequencer: '<rootDir>/test/support/test-sequencer.js',
       // Coverage instrumentation roughly doubles the run time of synth-heavy tests; `npm run test:coverage` has it.
       collectCoverage: false,
@@ -142,6 +169,14 @@ const typecheck = project.addTask('typecheck', {
   steps: [{ exec: 'tsc --noEmit -p tsconfig.typecheck.json' }],
 });
 project.testTask.prependSpawn(typecheck);
+project.addTask('test:unit', {
+  description: 'Run the unit project only (construct tests, no rule packs or oracles)',
+  // One worker per core: jest's default leaves one core idle, which `npm test` gives to the consumer test's package
+  // build; the unit project alone has no such build.
+  steps: [{ exec: 'jest --selectProjects unit --maxWorkers=100%', receiveArgs: true }],
+});
+// Watch mode re-runs the fast project; `npx jest --watch --selectProjects compliance` watches the other one.
+project.tasks.tryFind('test:watch')?.reset('jest --watch --selectProjects unit');
 project.addTask('test:coverage', {
   description: 'Run the tests with coverage',
   steps: [{ exec: 'jest --passWithNoTests --coverage' }],
@@ -160,7 +195,7 @@ project.addTask('change-safety-doc', {
   steps: [{ exec: 'node -r esbuild-register scripts/change-safety-doc.ts' }],
 });
 project.addTask('bench', {
-  description: 'Benchmark: synth time against an empty app, resources and synth time per connector, npm test wall time',
+  description: 'Benchmark: synth time against the floor app (same templates from raw CfnResources) and an empty app, deploy critical path, resources and synth time per connector, npm test and unit-project wall times',
   steps: [{ exec: 'node -r esbuild-register scripts/bench.ts', receiveArgs: true }],
 });
 

@@ -2,14 +2,20 @@
  * Benchmark, reported as ratios and per-connector figures measured in the same run (absolute times on a shared
  * machine are noise):
  *
- * 1. `npx cdk synth` of the example app ÷ `npx cdk synth` of an empty aws-cdk-lib app: same CLI, alternating, median.
- * 2. Scale: one stack, one cluster, 1 / 10 / 50 ClickHouse sinks that share what can be shared (plugin, worker
+ * 1. `npx cdk synth` of the example app ÷ the floor app (scripts/bench-floor.ts: the example's templates, byte for
+ *    byte, from raw `CfnResource`s, generated from the example's cloud assembly and checked identical) and ÷ an empty
+ *    aws-cdk-lib app: same CLI, same cdk.json context (CloudFormation Validate on), alternating, medians of BENCH_RUNS.
+ * 2. Estimated deploy critical path (scripts/critical-path.ts): the longest path of the templates' dependency graph
+ *    weighted by typical create times per resource type, next to the inherent floor chain.
+ * 3. Scale: one stack, one cluster, 1 / 10 / 50 ClickHouse sinks that share what can be shared (plugin, worker
  *    configuration, security group, log group, alarm topic): resources and synth time added per connector, template
  *    size, and how many connectors fit under CloudFormation's 500-resource and 1 MB template limits.
- * 3. Wall time of `npm test`, with the slowest test files.
+ * 4. Wall time of `npm test` (with the slowest test files) and of the unit project alone (`npm run test:unit`).
  *
- *   npm run bench              # all three
- *   npm run bench -- --quick   # skip npm test
+ * Ends with the five figures of issue #17 as one table.
+ *
+ *   npm run bench              # everything
+ *   npm run bench -- --quick   # skip the two test runs
  */
 import { execSync } from 'child_process';
 import * as fs from 'fs';
@@ -21,6 +27,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ClickHouseEndpoint, ClickHouseSinkConnector, ConnectorPlugin, MskCluster, PluginSource, PrivateSubnetWithNat, WorkerConfiguration,
 } from '../lib';
+import { assertSameTemplates, generateFloorApp } from './bench-floor';
+import { CREATE_TIMES, criticalPaths, renderPath } from './critical-path';
 import { createAlarmTopic } from '../lib/private/alarm-topic';
 
 const ROOT = path.join(__dirname, '..');
@@ -41,8 +49,35 @@ function timeCommand(command: string): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** Example app vs an empty app, through the same `npx cdk synth`, alternating. */
-function synthRatio(): { example: number; empty: number; ratio: number } {
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Wall seconds and CPU seconds (user + system of the command and every process it waited for, from GNU time) of one
+ * run. The CPU figure is much less sensitive to other load on the machine than the wall time; NaN without GNU time.
+ */
+function timeSynth(command: string): { wall: number; cpu: number } {
+  if (!fs.existsSync(GNU_TIME)) {
+    return { wall: timeCommand(command), cpu: NaN };
+  }
+  const out = path.join(WORK, 'time.txt');
+  const wall = timeCommand(`${GNU_TIME} -f "%U %S" -o ${out} ${command}`);
+  const [user, sys] = fs.readFileSync(out, 'utf-8').trim().split(/\s+/).slice(-2).map(Number);
+  return { wall, cpu: user + sys };
+}
+
+interface SynthFigures {
+  /** Median wall seconds. */
+  readonly example: number;
+  readonly floor: number;
+  readonly empty: number;
+  /** Median CPU seconds. */
+  readonly cpu: { example: number; floor: number; empty: number };
+  /** Files of the floor's cloud assembly checked byte-identical to the example's. */
+  readonly identical: string[];
+}
+
+/** The example app, the floor app and an empty app, through the same `npx cdk synth`, alternating. */
+function synthRatios(): SynthFigures {
   const emptyDir = path.join(WORK, 'empty');
   fs.mkdirSync(emptyDir, { recursive: true });
   fs.writeFileSync(path.join(emptyDir, 'app.js'), [
@@ -52,18 +87,42 @@ function synthRatio(): { example: number; empty: number; ratio: number } {
     'app.synth();',
     '',
   ].join('\n'));
-  const example: number[] = [];
-  const empty: number[] = [];
-  // One warm-up of each (disk caches), then alternate.
-  timeCommand(`npx cdk synth -q -o ${path.join(WORK, 'out-example')}`);
-  timeCommand(`npx cdk synth -q --app "node ${path.join(emptyDir, 'app.js')}" -o ${path.join(WORK, 'out-empty')}`);
+  const exampleOut = path.join(WORK, 'out-example');
+  const floorOut = path.join(WORK, 'out-floor');
+  const floorDir = path.join(WORK, 'floor');
+  const commands = {
+    example: `npx cdk synth -q -o ${exampleOut}`,
+    floor: `npx cdk synth -q --app "node ${path.join(floorDir, 'app.js')}" -o ${floorOut}`,
+    empty: `npx cdk synth -q --app "node ${path.join(emptyDir, 'app.js')}" -o ${path.join(WORK, 'out-empty')}`,
+  };
+  // The example first (its cloud assembly is the floor's source), then one run of each as warm-up (disk caches).
+  fs.rmSync(exampleOut, { recursive: true, force: true });
+  fs.rmSync(floorOut, { recursive: true, force: true });
+  timeCommand(commands.example);
+  generateFloorApp(exampleOut, floorDir);
+  timeCommand(commands.floor);
+  assertSameTemplates(exampleOut, floorOut);
+  timeCommand(commands.empty);
+  const times = { example: [] as number[], floor: [] as number[], empty: [] as number[] };
+  const cpu = { example: [] as number[], floor: [] as number[], empty: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
-    example.push(timeCommand(`npx cdk synth -q -o ${path.join(WORK, 'out-example')}`));
-    empty.push(timeCommand(`npx cdk synth -q --app "node ${path.join(emptyDir, 'app.js')}" -o ${path.join(WORK, 'out-empty')}`));
+    // Rotate the order, so that no app always runs right after the same other one.
+    const order = (['example', 'floor', 'empty'] as const).map((_, j, all) => all[(i + j) % all.length]);
+    for (const app of order) {
+      const t = timeSynth(commands[app]);
+      times[app].push(t.wall);
+      cpu[app].push(t.cpu);
+    }
   }
-  const ex = median(example);
-  const em = median(empty);
-  return { example: ex, empty: em, ratio: ex / em };
+  // Still the same bytes after the timed runs.
+  const identical = assertSameTemplates(exampleOut, floorOut);
+  return {
+    example: median(times.example),
+    floor: median(times.floor),
+    empty: median(times.empty),
+    cpu: { example: median(cpu.example), floor: median(cpu.floor), empty: median(cpu.empty) },
+    identical,
+  };
 }
 
 /** One stack with `count` ClickHouse sinks on one cluster, sharing everything a sink can share. */
@@ -132,13 +191,21 @@ function measureScale(counts: number[]) {
   return { rows, perConnector, base, fit: Math.min(fitByResources, fitByBytes), fitByResources, fitByBytes };
 }
 
-function measureTests(): { seconds: number; slowest: string[] } {
-  const start = process.hrtime.bigint();
+function measureTests(): { seconds: number; slowest: string[]; unitSeconds: number; unitTests: number; summary: string } {
+  let start = process.hrtime.bigint();
   const out = execSync('npm test 2>&1', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const files = [...out.matchAll(/^PASS (\S+) \(([\d.]+) s\)/gm)].map((m) => ({ file: m[1], s: Number(m[2]) }));
+  fs.writeFileSync(path.join(WORK, 'npm-test.log'), out);
+  const summary = fs.readFileSync(path.join(ROOT, 'test-reports', 'summary.json'), 'utf-8');
+  const files = [...out.matchAll(/^PASS (?:\S+ )?(\S+\.test\.ts) \(([\d.]+) s\)/gm)].map((m) => ({ file: m[1], s: Number(m[2]) }));
   files.sort((a, b) => b.s - a.s);
-  return { seconds, slowest: files.slice(0, 3).map((f) => `${f.file} ${f.s.toFixed(1)} s`) };
+  start = process.hrtime.bigint();
+  const unit = execSync('npx projen test:unit 2>&1', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  const unitSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const unitTests = Number(/^Tests:.*?(\d+) total/m.exec(unit)?.[1] ?? NaN);
+  // The unit run rewrites the summary; keep the one of npm test (both projects) for .ci/run's reader.
+  fs.writeFileSync(path.join(ROOT, 'test-reports', 'summary.json'), summary);
+  return { seconds, slowest: files.slice(0, 3).map((f) => `${f.file} ${f.s.toFixed(1)} s`), unitSeconds, unitTests, summary };
 }
 
 function main(): void {
@@ -150,8 +217,21 @@ function main(): void {
     process.stdout.write(`${line}\n`);
   };
 
-  const synth = synthRatio();
-  say(`| synth: example app / empty app (median of ${RUNS}, alternating) | ${synth.ratio.toFixed(2)} (${synth.example.toFixed(2)} s / ${synth.empty.toFixed(2)} s) | <= 1.3 |`);
+  const synth = synthRatios();
+  const floorRatio = synth.example / synth.floor;
+  const emptyRatio = synth.example / synth.empty;
+  say(`floor app: ${synth.identical.join(', ')} byte-identical to the example's (checked before and after the timed runs)`);
+  say(`| synth: example app / floor app (median of ${RUNS}, alternating) | ${floorRatio.toFixed(2)} (${synth.example.toFixed(2)} s / ${synth.floor.toFixed(2)} s) | <= 1.08 |`);
+  say(`| synth: example app / empty app (median of ${RUNS}, alternating) | ${emptyRatio.toFixed(2)} (${synth.example.toFixed(2)} s / ${synth.empty.toFixed(2)} s) | <= 1.25 |`);
+  const c = synth.cpu;
+  say(`| synth CPU time (user + system, less load-sensitive): example / floor, example / empty | ${(c.example / c.floor).toFixed(2)}, ${(c.example / c.empty).toFixed(2)} (${c.example.toFixed(2)} s, ${c.floor.toFixed(2)} s, ${c.empty.toFixed(2)} s) | |`);
+
+  const paths = criticalPaths(path.join(WORK, 'out-example'));
+  for (const p of paths) {
+    const atFloor = Math.abs(p.path.minutes - p.floor.minutes) < 1e-9;
+    say(`| deploy critical path, ${p.stack} | ${p.path.minutes.toFixed(1)} min: ${renderPath(p.path)} | ${atFloor ? 'at the floor' : `floor ${p.floor.minutes.toFixed(1)} min: ${renderPath(p.floor)}`} |`);
+  }
+  say(`  (create times per type: scripts/critical-path.ts, e.g. MSK cluster ${CREATE_TIMES['AWS::MSK::Cluster'].minutes} min, connector ${CREATE_TIMES['AWS::KafkaConnect::Connector'].minutes} min, with sources)`);
 
   const scale = measureScale([1, 10, 50]);
   for (const r of scale.rows) {
@@ -162,10 +242,22 @@ function main(): void {
   say(`| template bytes added per connector | ${(scale.perConnector.bytes / 1024).toFixed(1)} KiB | |`);
   say(`| connectors per stack before CloudFormation's limits | ${scale.fit} (500 resources: ${scale.fitByResources}, 1 MB: ${scale.fitByBytes}) | >= 80 |`);
 
-  if (!quick) {
-    const tests = measureTests();
-    say(`| npm test wall time | ${tests.seconds.toFixed(0)} s (slowest: ${tests.slowest.join(', ')}) | <= 120 s |`);
+  const tests = quick ? undefined : measureTests();
+  if (tests) {
+    say(`| npm test wall time | ${tests.seconds.toFixed(0)} s (slowest: ${tests.slowest.join(', ')}; summary ${tests.summary}) | <= 120 s |`);
+    say(`| unit project wall time (npm run test:unit, ${tests.unitTests} tests) | ${tests.unitSeconds.toFixed(0)} s | <= 30 s |`);
   }
+
+  const worst = paths.reduce((a, b) => (b.path.minutes - b.floor.minutes > a.path.minutes - a.floor.minutes ? b : a));
+  const skipped = 'skipped (--quick)';
+  say('');
+  say('| figure (issue #17) | now | target |');
+  say('| --- | --- | --- |');
+  say(`| \`npx cdk synth\` example ÷ floor app (identical templates from raw CfnResources) | ${floorRatio.toFixed(2)} (${synth.example.toFixed(2)} s vs ${synth.floor.toFixed(2)} s) | <= 1.08 |`);
+  say(`| example ÷ empty app (same CLI) | ${emptyRatio.toFixed(2)} (${synth.example.toFixed(2)} s vs ${synth.empty.toFixed(2)} s) | <= 1.25 |`);
+  say(`| \`npm test\` wall time | ${tests ? `${tests.seconds.toFixed(0)} s` : skipped} | <= 120 s |`);
+  say(`| unit tests without the compliance suite | ${tests ? `${tests.unitSeconds.toFixed(0)} s` : skipped} | <= 30 s |`);
+  say(`| estimated deploy critical path | ${paths.map((p) => `${p.stack} ${p.path.minutes.toFixed(1)} min (floor ${p.floor.minutes.toFixed(1)})`).join(', ')}: ${worst.path.minutes - worst.floor.minutes < 1e-9 ? 'at the floor' : `${(worst.path.minutes - worst.floor.minutes).toFixed(1)} min above the floor`} | at the floor |`);
   fs.writeFileSync(path.join(WORK, 'results.md'), `${lines.join('\n')}\n`);
 }
 

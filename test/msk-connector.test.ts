@@ -9,8 +9,8 @@ import {
   ConnectorCapacity, ConnectorPlugin, KafkaConnectVersion, LeastPrivilegeConnectorRole, MskCluster, MskConnector, MskConnectorProps, PluginSource,
   PrivateSubnetWithNat, WorkerConfiguration,
 } from '../lib';
-import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
-import { EXAMPLE_SHA256, pipelineBase, userKey } from './support/fixtures';
+import { testApp } from './support/compliance';
+import { EXAMPLE_SHA256, pipelineBase } from './support/fixtures';
 
 function connector(props: Partial<MskConnectorProps> = {}, base = pipelineBase()) {
   const c = new MskConnector(base.stack, 'Connector', {
@@ -305,23 +305,6 @@ describe('LeastPrivilegeConnectorRole', () => {
     expect(c.role).toBe(role);
     expect(c.leastPrivilegeRole).toBeUndefined();
     template().hasResourceProperties('AWS::KafkaConnect::Connector', { ServiceExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Mine'), 'Arn'] } });
-  });
-});
-
-describe('compliance', () => {
-  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
-    const base = pipelineBase({ flowLogs: true });
-    const workers = new WorkerConfiguration(base.stack, 'Workers', { secretsManagerConfigProvider: true, maxPollRecords: 1000 });
-    const secret = new secretsmanager.Secret(base.stack, 'ClickHouse', { encryptionKey: userKey(base.stack, 'SecretKey') });
-    const { stack } = connector({
-      workerConfiguration: workers,
-      capacity: ConnectorCapacity.autoScaled(),
-      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'password': '${secretsmanager:clickhouse:password}' },
-      permissions: { readTopics: ['orders'], writeTopics: ['orders-dlq'], secrets: [secret] },
-    }, base);
-    const nag = nagFindings(stack).filter((f) => !f.path.startsWith('S/ClickHouse'));
-    expect(describeFindings(nag)).toEqual([]);
-    expect(describeFindings(validatorFindings(stack).filter((f) => !f.path.startsWith('S/ClickHouse')))).toEqual([]);
   });
 });
 

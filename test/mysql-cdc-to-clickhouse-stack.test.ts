@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { MySqlCdcToClickHouseStack, PipelineExampleValues } from '../lib';
-import { describeFindings, nagFindings, testApp, validatorFindings } from './support/compliance';
+import { testApp } from './support/compliance';
 
 describe('MySqlCdcToClickHouseStack', () => {
   const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc');
@@ -30,11 +30,6 @@ describe('MySqlCdcToClickHouseStack', () => {
     });
     expect(JSON.stringify(template.toJSON())).not.toContain('debeziumCDCEnabled');
     expect(JSON.stringify(template.toJSON())).toContain('/cdc.shop.*');
-  });
-
-  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
-    expect(describeFindings(nagFindings(stack))).toEqual([]);
-    expect(describeFindings(validatorFindings(stack))).toEqual([]);
   });
 
   test('snapshot (asset hashes stripped)', () => {

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, AppProps, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+// The rule packs load on first use: cdk-nag alone takes ~1 s to load, and every test file imports testApp from here.
+type CdkNag = typeof import('cdk-nag');
+type CfnGuard = typeof import('@cdklabs/cdk-validator-cfnguard');
+type CfnGuardValidator = InstanceType<CfnGuard['CfnGuardValidator']>;
 
 /** One unacknowledged finding of a rule pack or validator. */
 export interface Finding {
@@ -35,6 +37,8 @@ export function testApp(props: AppProps = {}): App {
  * the findings that are not acknowledged with `Validations.of(resource).acknowledge(...)`.
  */
 export function nagFindings(scope: IConstruct): Finding[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the type imports above)
+  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } = require('cdk-nag') as CdkNag;
   const packs = [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks(), new PCIDSS321Checks()];
   const findings: Finding[] = [];
   for (const pack of packs) {
@@ -47,6 +51,21 @@ export function nagFindings(scope: IConstruct): Finding[] {
   return findings;
 }
 
+let validatorPlugins: [CfnGuardValidator, CloudFormationValidatePlugin] | undefined;
+
+/**
+ * The validator plugins, one instance of each per test file: CloudFormation Validate keeps its engine (~3 s to start)
+ * for every later synthesis whose resource types it already knows, so a file's compliance tests share one start.
+ */
+function validators(): [CfnGuardValidator, CloudFormationValidatePlugin] {
+  if (!validatorPlugins) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the type imports above)
+    const { CfnGuardValidator: Guard } = require('@cdklabs/cdk-validator-cfnguard') as CfnGuard;
+    validatorPlugins = [new Guard(), new CloudFormationValidatePlugin()];
+  }
+  return validatorPlugins;
+}
+
 /**
  * Synthesizes the app of `stack` with aws-cdk-lib's CloudFormation Validate plugin (AWS's offline CloudFormation
  * validator: resource schemas and semantic rules) and the cfn-guard Control Tower rules, and returns the findings
@@ -55,7 +74,7 @@ export function nagFindings(scope: IConstruct): Finding[] {
 export function validatorFindings(stack: Stack): Finding[] {
   const app = stack.node.root as App;
   const previous = process.env.CDK_VALIDATION;
-  Validations.of(app).addPlugins(new CfnGuardValidator(), new CloudFormationValidatePlugin());
+  Validations.of(app).addPlugins(...validators());
   try {
     const assembly = app.synth({ force: true });
     const reportFile = path.join(assembly.directory, 'validation-report.json');
