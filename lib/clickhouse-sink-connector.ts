@@ -633,12 +633,12 @@ export class ClickHouseSinkConnector extends Construct {
     this.changeEvents = props.changeEvents;
     this.database = props.database ?? 'default';
     this.topicToTableMap = props.topicToTableMap ?? {};
-    const derived = !props.topics && !props.topicsRegex;
+    const derived = !props.topics && !props.topicsRegex && props.changeEvents !== undefined;
     props = withChangeEventTopics(props);
     // What the user wrote that decides the topics, for messages about them.
     this.readsLabel = props.topics ? `\`topics\` ${show(props.topics)}`
-      : derived ? `the data topics of \`changeEvents\` (${show(props.topicsRegex!.regex)}, from its topic prefix and captured databases)`
-        : `\`topicsRegex.regex\` ${show(props.topicsRegex!.regex)}`;
+      : derived ? `the data topics of \`changeEvents\` (${show(props.topicsRegex?.regex)}, from its topic prefix and captured databases)`
+        : `\`topicsRegex.regex\` ${show(props.topicsRegex?.regex)}`;
     this.topicMatches = props.topics ? (t) => props.topics!.includes(t) : (t) => new RegExp(`^(?:${props.topicsRegex!.regex})$`).test(t);
     const config = this.buildConfiguration(props);
     this.connectorConfiguration = config;
