@@ -629,7 +629,7 @@ export class ClickHouseSinkConnector extends Construct {
     if ((props.plugin === undefined) === (props.release === undefined)) {
       throw new Error(`give exactly one of \`plugin\` and \`release\`, got ${props.plugin ? 'both' : 'neither'}`);
     }
-    this.plugin = props.plugin ?? this.releasePlugin(props.release!);
+    this.plugin = props.plugin ?? this.releasePlugin(props.release!, props.vpc, props.vpcSubnets);
 
     if (props.workerConfiguration && (props.maxPollRecords !== undefined || props.recordSizeBytes !== undefined)) {
       throw new Error('`maxPollRecords` and `recordSizeBytes` tune a worker configuration of this sink; they cannot be combined with a shared `workerConfiguration`');
@@ -739,7 +739,7 @@ export class ClickHouseSinkConnector extends Construct {
     }
   }
 
-  private releasePlugin(release: ClickHouseSinkRelease): IConnectorPlugin {
+  private releasePlugin(release: ClickHouseSinkRelease, vpc: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection): IConnectorPlugin {
     checkReleaseVersion(release.version);
     return new ConnectorPlugin(this, 'Plugin', {
       description: `ClickHouse Kafka Connect sink ${release.version} with the MSK config provider`,
@@ -748,6 +748,9 @@ export class ClickHouseSinkConnector extends Construct {
         sha256: release.sha256,
         extraArtifacts: [release.configProvider],
       }),
+      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways.
+      vpc,
+      vpcSubnets,
     });
   }
 
