@@ -258,7 +258,7 @@ describe('network and permissions', () => {
     const { template } = setup({ errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } });
     const policy = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('events-to-clickhouse') } }))[0];
     const bySid = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s]));
-    expect(Object.keys(bySid)).toEqual(['ClusterControlPlaneRead', 'ControlPlaneListing', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
+    expect(Object.keys(bySid)).toEqual(['ClusterControlPlaneRead', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
       'ReadTopics', 'WriteTopics', 'CreateTopics', 'ReadSecrets', 'DecryptSecrets']);
     expect(JSON.stringify(bySid.ReadTopics.Resource)).toMatch(/\/events"\]\]\}$/);
     expect(JSON.stringify(bySid.WriteTopics.Resource)).toContain('/events-dlq');
