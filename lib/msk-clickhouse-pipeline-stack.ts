@@ -154,6 +154,8 @@ export class MskClickHousePipelineStack extends Stack {
       availabilityZoneCount: props.availabilityZoneCount,
       natGateways: props.natGateways,
       removalPolicy: props.removalPolicy,
+      // The sink's config provider reads its credentials through AWS PrivateLink, not the internet.
+      secretsManagerEndpoint: true,
     });
     this.cluster = new MskCluster(this, 'Cluster', {
       vpc: this.network.vpc,

@@ -15,6 +15,7 @@ import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { checkJavaRegex, checkMaxLength, checkNoSecretInText, checkUnique, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkNatEgress, checkSecurityGroupPath, Destination } from './private/connectivity';
+import { secretsManagerEndpointOf } from './private/endpoints';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { show } from './private/validation';
@@ -321,7 +322,14 @@ export class MskConnector extends Resource implements IMskConnector {
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
     const secrets = props.permissions?.secrets ?? [];
     if (usesSecretsProvider || secrets.length > 0) {
-      this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
+      // Through the VPC's Secrets Manager interface endpoint when it has one (PrivateSubnetWithNat
+      // `secretsManagerEndpoint`), else through the NAT gateway.
+      const endpoint = secretsManagerEndpointOf(props.vpc);
+      if (endpoint) {
+        this.allowToResource(endpoint, 443, `HTTPS to the Secrets Manager interface endpoint (config provider) from ${props.connectorName}`, 'the Secrets Manager interface endpoint');
+      } else {
+        this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
+      }
     }
     this.node.addValidation({ validate: () => this.checkConnectivity(securityGroups) });
 

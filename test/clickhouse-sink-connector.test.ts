@@ -733,3 +733,35 @@ describe('ClickHouse Cloud over AWS PrivateLink', () => {
     })).toThrow("`vpcEndpointServiceName` must be an endpoint service of the stack's region 'us-east-1' (an interface endpoint cannot reach another region's service), got 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81'");
   });
 });
+
+describe('Secrets Manager through the VPC\'s interface endpoint', () => {
+  test('the workers\' HTTPS for the config provider goes to the endpoint\'s security group, not to 0.0.0.0/0', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: true, secretsManagerEndpoint: true });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    minimalSink(stack, cluster, network.vpc, {
+      vpcSubnets: network.privateSubnetSelection,
+      endpoint: ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81', hostname: 'abc.eu-west-1.vpce.aws.clickhouse.cloud' }),
+    });
+    const t = Template.fromStack(stack);
+    const endpointGroup = Object.keys(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Secrets Manager interface endpoint') } }))[0];
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+      Description: 'HTTPS to the Secrets Manager interface endpoint (config provider) from sink',
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SinkConnectorSecurityGroup'), 'GroupId'] },
+    });
+    // With ClickHouse over PrivateLink too, the workers have no internet egress at all.
+    const workers = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^MSK Connect workers of sink') } }))[0];
+    expect(JSON.stringify(workers.Properties.SecurityGroupEgress ?? [])).not.toContain('0.0.0.0/0');
+    expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupEgress'))).not.toMatch(/"CidrIp":"0\.0\.0\.0\/0","Description":"MSK Connect workers/);
+  });
+});

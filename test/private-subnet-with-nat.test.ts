@@ -367,3 +367,36 @@ describe('bad input (#14): messages name the props the user set', () => {
   });
 });
 
+
+describe('Secrets Manager interface endpoint', () => {
+  test('off by default', () => {
+    const { template, network } = build({ flowLogs: false });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(network.secretsManagerEndpoint).toBeUndefined();
+  });
+
+  test('with `secretsManagerEndpoint`: private DNS in the private subnets, its own security group with no rule of its own', () => {
+    const { template, network, stack } = build({ flowLogs: false, secretsManagerEndpoint: true });
+    const endpoint = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))[0].Properties;
+    expect(endpoint).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(stack.resolve(endpoint.ServiceName)).toEqual({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] });
+    expect(endpoint.SubnetIds).toEqual(network.privateSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) })));
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Secrets Manager interface endpoint: HTTPS from the clients let in by security group only' } });
+    const [groupId] = Object.keys(groups);
+    expect(groups[groupId].Properties.SecurityGroupIngress).toBeUndefined();
+    expect(endpoint.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+    expect(network.secretsManagerEndpoint).toBeDefined();
+  });
+
+  test('an existing VPC of this app without DNS host names is refused', () => {
+    const stack = new Stack(testApp(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Own', {
+      enableDnsHostnames: false,
+      natGateways: 1,
+      maxAzs: 2,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }],
+    });
+    expect(() => new PrivateSubnetWithNat(stack, 'Net', { vpc, privateSubnetCidrs: ['10.0.128.0/20', '10.0.144.0/20'], flowLogs: false, secretsManagerEndpoint: true }))
+      .toThrow("`secretsManagerEndpoint` needs DNS support and DNS host names on `vpc` 'S/Own' (the endpoint's private DNS name answers only then), got enableDnsSupport true, enableDnsHostnames false");
+  });
+});
