@@ -503,7 +503,13 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     });
     // The handler needs a running writer and its network path to it (the ingress rule lives under the cluster's
     // security group, the egress rule under the handler's group), and the user must exist before any connector starts.
-    setup.node.addDependency(this.cluster, securityGroup, ...this.cluster.connections.securityGroups);
+    // The DB cluster itself and the secret (through its attachment) are referenced by the properties above, which
+    // orders the setup after them; the instances are not, so they are named here (a DependsOn on the referenced
+    // resources would be redundant, CloudFormation Validate W3005).
+    const clusterResource = this.cluster.node.defaultChild;
+    const secret = this.cluster.node.findChild('Secret');
+    const unreferenced = this.cluster.node.children.filter((c) => c !== clusterResource && c !== secret);
+    setup.node.addDependency(...unreferenced, securityGroup, ...this.cluster.connections.securityGroups);
   }
 
   /**

@@ -201,7 +201,8 @@ class UrlSource extends PluginSource {
         Sources: artifacts.map((a) => ({ Url: a.url, Sha256: a.sha256.toLowerCase() })),
       },
     });
-    fetched.node.addDependency(store);
+    // Ordered after the bucket, its key and the handler by the references above (the handler after its policy, log
+    // group and network path by its own dependencies); a DependsOn on the whole store would repeat those (W3005).
     return {
       bucketArn: store.bucket.bucketArn,
       fileKey: fetched.getAttString('Key'),
