@@ -219,6 +219,9 @@ export class PrivateSubnetWithNat extends Construct {
     }
     const restrictSgProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const restrictSgHandler = restrictSgProvider?.node.tryFindChild('Handler');
+    if (restrictSgProvider && restrictSgHandler instanceof CfnResource) {
+      secureRestrictSgProvider(restrictSgProvider, restrictSgHandler, props.removalPolicy);
+    }
     if (restrictSgHandler) {
       acknowledge(restrictSgHandler, `${GUARD}::lambda_inside_vpc_check`,
         'CDK-provided handler that removes the rules of the VPC default security group at deploy time. It calls only the EC2 API and runs before the VPC has any egress path, so it cannot run inside the VPC it configures.');
@@ -468,6 +471,36 @@ export class PrivateSubnetWithNat extends Construct {
       }
     }
   }
+}
+
+/** Construct id, at the stack's root, of the log group of aws-cdk-lib's default-security-group handler. */
+const RESTRICT_SG_LOGS_ID = 'RestrictDefaultSecurityGroupHandlerLogs';
+
+/**
+ * aws-cdk-lib's handler behind `restrictDefaultSecurityGroup` (one per stack, shared by its VPCs) comes with the AWS
+ * managed AWSLambdaBasicExecutionRole and writes to the log group Lambda creates on first use (unencrypted, kept
+ * forever). Here it logs to an encrypted, retained group with a year's retention, and its role loses the managed
+ * policy for an inline statement limited to writing that group. Done once per stack.
+ */
+function secureRestrictSgProvider(provider: Construct, handler: CfnResource, removalPolicy?: RemovalPolicy): void {
+  const stack = Stack.of(provider);
+  if (stack.node.tryFindChild(RESTRICT_SG_LOGS_ID)) {
+    return;
+  }
+  const role = provider.node.tryFindChild('Role');
+  if (!(role instanceof CfnResource)) {
+    throw new Error(`aws-cdk-lib's default-security-group provider ${provider.node.path} has no Role: this version of aws-cdk-lib builds it differently, update secureRestrictSgProvider`);
+  }
+  const logGroup = createLogGroup(stack, RESTRICT_SG_LOGS_ID, { removalPolicy });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+  role.addPropertyOverride('ManagedPolicyArns', []);
+  role.addPropertyOverride('Policies.1', {
+    PolicyName: 'Logs',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.logGroupArn }],
+    },
+  });
 }
 
 interface BuiltNetwork {
