@@ -304,7 +304,14 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       promotionTier: name === 'Writer' ? 0 : 1,
     });
     const { role: monitoringRole, policy: monitoringPolicy } = roleWithManagedPolicy(this, 'Monitoring', {
-      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      // Confused-deputy guard of the RDS user guide (USER_Monitoring.OS.Enabling, "Protecting against the confused
+      // deputy problem"): RDS assumes the role for DB instances of this account and region only.
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
       roleDescription: 'Publishes enhanced monitoring of the CDC source to CloudWatch',
       policyDescription: 'Enhanced monitoring: the RDSOSMetrics log group only',
       statements: [
@@ -337,8 +344,18 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       reason: 'Enhanced monitoring writes one stream per DB instance, named by the instance resource id RDS assigns at creation; the group is fixed to RDSOSMetrics.',
     }]);
 
+    // The cluster only answers: it opens no connection of its own for anything this construct turns on (enhanced
+    // monitoring, Performance Insights and log exports are delivered by RDS outside the cluster's network interfaces;
+    // only Aurora's S3 and Lambda integrations, which are not used here, would need egress). aws-cdk-lib's own group
+    // would allow all outbound traffic.
+    const clusterSecurityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
+      vpc: props.vpc,
+      description: `Aurora MySQL CDC source ${this.node.path}: ingress from its declared clients on the DB port; no egress`,
+      allowAllOutbound: false,
+    });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       clusterIdentifier,
+      securityGroups: [clusterSecurityGroup],
       engine,
       parameterGroup: this.parameterGroup,
       vpc: props.vpc,
@@ -487,9 +504,15 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
         ...(capturedDatabases.length > 0 ? { CapturedDatabases: capturedDatabases.join(',') } : {}),
       },
     });
-    // The handler needs a running writer and its network path to it (the ingress rule lives under the cluster, the
-    // egress rule under the handler's group), and the user must exist before any connector starts.
-    setup.node.addDependency(this.cluster, securityGroup);
+    // The handler needs a running writer and its network path to it (the ingress rule lives under the cluster's
+    // security group, the egress rule under the handler's group), and the user must exist before any connector starts.
+    // The DB cluster itself and the secret (through its attachment) are referenced by the properties above, which
+    // orders the setup after them; the instances are not, so they are named here (a DependsOn on the referenced
+    // resources would be redundant, CloudFormation Validate W3005).
+    const clusterResource = this.cluster.node.defaultChild;
+    const secret = this.cluster.node.findChild('Secret');
+    const unreferenced = this.cluster.node.children.filter((c) => c !== clusterResource && c !== secret);
+    setup.node.addDependency(...unreferenced, securityGroup, ...this.cluster.connections.securityGroups);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Annotations, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,6 +29,29 @@ export const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.Cli
 /** Options of a ClickHouse Cloud endpoint. */
 export interface ClickHouseCloudEndpointOptions {
   /** Host name of the service, without scheme or port (`abc123.eu-west-1.aws.clickhouse.cloud`). */
+  readonly hostname: string;
+
+  /**
+   * HTTPS port.
+   * @default 8443
+   */
+  readonly port?: number;
+}
+
+/** Options of a ClickHouse Cloud endpoint reached over AWS PrivateLink. */
+export interface ClickHousePrivateLinkEndpointOptions {
+  /**
+   * The ClickHouse Cloud VPC endpoint service of the service's region, as ClickHouse Cloud's private endpoint config
+   * names it (`endpointServiceId`, `com.amazonaws.vpce.<region>.vpce-svc-<id>`). It must be in the stack's region.
+   */
+  readonly vpcEndpointServiceName: string;
+
+  /**
+   * The service's private DNS host name (ClickHouse Cloud's `privateDnsHostname`,
+   * `<id>.<region>.vpce.aws.clickhouse.cloud`). The interface endpoint is created with private DNS, so this name
+   * resolves to it inside the VPC; the public host name would go out through the NAT gateway, where the sink's
+   * security group lets nothing through.
+   */
   readonly hostname: string;
 
   /**
@@ -81,6 +104,34 @@ export class ClickHouseEndpoint {
   }
 
   /**
+   * A ClickHouse Cloud service reached over AWS PrivateLink: the sink creates an interface VPC endpoint to the service's
+   * endpoint service in the workers' subnets, with private DNS and a security group of its own that admits only the
+   * workers, and the workers' HTTPS egress goes to that group, not to the internet. Register the endpoint's id
+   * (`ClickHouseSinkConnector.clickHouseVpcEndpoint`) in the service's private endpoint allow list in ClickHouse Cloud.
+   *
+   * MSK Connect resolves host names with the VPC's DHCP option set (the VPC resolver by default) for connectors created
+   * since it supports private DNS host names (MSK developer guide, msk-connect-dns-config-dhcp); the VPC needs DNS
+   * support and DNS host names on (`PrivateSubnetWithNat` turns both on).
+   */
+  public static privateLink(options: ClickHousePrivateLinkEndpointOptions): ClickHouseEndpoint {
+    checkHostname(options.hostname);
+    if (!Token.isUnresolved(options.hostname) && !options.hostname.toLowerCase().endsWith('.vpce.aws.clickhouse.cloud')) {
+      throw new Error(`\`hostname\` of a PrivateLink endpoint must be the service's private DNS host name ('<id>.<region>.vpce.aws.clickhouse.cloud'); its public name resolves to the internet, got ${show(options.hostname)}`);
+    }
+    const name = options.vpcEndpointServiceName;
+    if (!Token.isUnresolved(name) && !/^com\.amazonaws\.vpce\.[a-z]{2}(-[a-z]+)+-\d\.vpce-svc-[0-9a-f]{8,17}$/.test(name)) {
+      throw new Error(`\`vpcEndpointServiceName\` must be a VPC endpoint service name ('com.amazonaws.vpce.<region>.vpce-svc-<id>'), got ${show(name)}`);
+    }
+    const port = options.port ?? 8443;
+    checkIntegerRange('port', port, 1, 65535);
+    if (!Token.isUnresolved(port) && port !== 8443) {
+      throw new Error(`\`port\` of a ClickHouse Cloud endpoint must be 8443 (HTTPS), got ${port}`);
+    }
+    // The peer is the interface endpoint's security group, known only once the sink creates it.
+    return new ClickHouseEndpoint(options.hostname, port, true, ec2.Peer.anyIpv4(), true, name);
+  }
+
+  /**
    * A self-hosted server: HTTPS (8443 by default), or — as an explicit opt-in with `ssl: false` and a `peer` inside
    * your network — plain HTTP (8123 by default).
    */
@@ -120,6 +171,8 @@ export class ClickHouseEndpoint {
     public readonly peer: ec2.IPeer,
     /** Whether this is ClickHouse Cloud. */
     public readonly isCloud: boolean,
+    /** The VPC endpoint service, when the service is reached over AWS PrivateLink. */
+    public readonly vpcEndpointServiceName?: string,
   ) {}
 }
 
@@ -615,6 +668,12 @@ export class ClickHouseSinkConnector extends Construct {
   /** The endpoint. */
   public readonly endpoint: ClickHouseEndpoint;
 
+  /**
+   * The interface VPC endpoint to ClickHouse Cloud, with `ClickHouseEndpoint.privateLink`: register its id in the
+   * service's private endpoint allow list.
+   */
+  public readonly clickHouseVpcEndpoint?: ec2.InterfaceVpcEndpoint;
+
   /** What the connector does at run time, from which its role is built (or which a given `role` must allow). */
   public readonly permissions: ConnectorPermissions;
 
@@ -646,7 +705,7 @@ export class ClickHouseSinkConnector extends Construct {
     if ((props.plugin === undefined) === (props.release === undefined)) {
       throw new Error(`give exactly one of \`plugin\` and \`release\`, got ${props.plugin ? 'both' : 'neither'}`);
     }
-    this.plugin = props.plugin ?? this.releasePlugin(props.release!);
+    this.plugin = props.plugin ?? this.releasePlugin(props.release!, props.vpc, props.vpcSubnets);
 
     if (props.workerConfiguration && (props.maxPollRecords !== undefined || props.recordSizeBytes !== undefined)) {
       throw new Error('`maxPollRecords` and `recordSizeBytes` tune a worker configuration of this sink; they cannot be combined with a shared `workerConfiguration`');
@@ -698,11 +757,41 @@ export class ClickHouseSinkConnector extends Construct {
       description: 'ClickHouse Kafka Connect sink (msk-clickhouse-pipeline)',
     });
     const description = `MSK Connect workers of ${props.connectorName} to ClickHouse ${props.endpoint.isCloud ? 'Cloud ' : ''}(${props.endpoint.ssl ? 'HTTPS' : 'HTTP'})`;
-    if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {
+    if (props.endpoint.vpcEndpointServiceName !== undefined) {
+      this.clickHouseVpcEndpoint = this.addPrivateLink(props, props.endpoint.vpcEndpointServiceName);
+      this.connector.allowToResource(this.clickHouseVpcEndpoint, props.endpoint.port, `${description} over AWS PrivateLink`,
+        `ClickHouse ${show(props.endpoint.hostname)} (PrivateLink endpoint)`);
+    } else if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {
       this.connector.allowInternetEgress(props.endpoint.port, `${description} through the NAT gateway`, `ClickHouse ${show(props.endpoint.hostname)}`);
     } else {
       this.connector.connections.allowTo(props.endpoint.peer, ec2.Port.tcp(props.endpoint.port), description);
     }
+  }
+
+  /**
+   * The interface VPC endpoint to ClickHouse Cloud's endpoint service (one network interface in each AZ of the
+   * workers), with private DNS and its own security group that admits only the workers on the HTTPS port.
+   */
+  private addPrivateLink(props: ClickHouseSinkConnectorProps, serviceName: string): ec2.InterfaceVpcEndpoint {
+    const region = Stack.of(this).region;
+    const serviceRegion = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-/.exec(serviceName)?.[1];
+    if (!Token.isUnresolved(region) && serviceRegion !== undefined && serviceRegion !== region) {
+      throw new Error(`\`vpcEndpointServiceName\` must be an endpoint service of the stack's region ${show(region)} (an interface endpoint cannot reach another region's service), got ${show(serviceName)}`);
+    }
+    const securityGroup = new ec2.SecurityGroup(this, 'ClickHouseEndpointSecurityGroup', {
+      vpc: props.vpc,
+      description: `ClickHouse Cloud PrivateLink endpoint of ${props.connectorName}: HTTPS from its MSK Connect workers only`,
+      allowAllOutbound: false,
+    });
+    return new ec2.InterfaceVpcEndpoint(this, 'ClickHouseEndpoint', {
+      vpc: props.vpc,
+      service: new ec2.InterfaceVpcEndpointService(serviceName, props.endpoint.port),
+      subnets: { subnets: this.connector.subnets },
+      privateDnsEnabled: true,
+      securityGroups: [securityGroup],
+      // No ingress from the VPC's CIDR: the workers are let in by security group below.
+      open: false,
+    });
   }
 
   /**
@@ -758,7 +847,7 @@ export class ClickHouseSinkConnector extends Construct {
     }
   }
 
-  private releasePlugin(release: ClickHouseSinkRelease): IConnectorPlugin {
+  private releasePlugin(release: ClickHouseSinkRelease, vpc: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection): IConnectorPlugin {
     checkReleaseVersion(release.version);
     return new ConnectorPlugin(this, 'Plugin', {
       description: `ClickHouse Kafka Connect sink ${release.version} with the MSK config provider`,
@@ -767,6 +856,9 @@ export class ClickHouseSinkConnector extends Construct {
         sha256: release.sha256,
         extraArtifacts: [release.configProvider],
       })),
+      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways.
+      vpc,
+      vpcSubnets,
     });
   }
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,10 +10,12 @@ import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { checkMaxLength, checkNoUrlCredentials } from './private/checks-connect';
+import { checkNatEgress } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createOnlyHash } from './private/naming';
 import { createKey } from './private/secure-defaults';
+import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerAtLeast, parseArn, show } from './private/validation';
 
 /** How long the fetch handler may run (download, verify, repackage, upload). */
@@ -89,8 +92,16 @@ export abstract class PluginSource {
     return new UrlSource(options);
   }
 
+  /**
+   * Whether the source needs the deploy-time fetch handler (only such a source takes `vpc`).
+   * @internal
+   */
+  public get _fetchesAtDeploy(): boolean {
+    return false;
+  }
+
   /** @internal */
-  public abstract _bind(scope: Construct, name: string): BoundSource;
+  public abstract _bind(scope: Construct, name: string, network?: StoreNetwork): BoundSource;
 }
 
 function checkArtifact(prop: string, artifact: PluginArtifact): void {
@@ -169,8 +180,12 @@ class UrlSource extends PluginSource {
     super();
   }
 
-  public _bind(scope: Construct, name: string): BoundSource {
-    const store = PluginStore.of(scope);
+  public get _fetchesAtDeploy(): boolean {
+    return true;
+  }
+
+  public _bind(scope: Construct, name: string, network?: StoreNetwork): BoundSource {
+    const store = PluginStore._of(scope, network);
     const artifacts = [this.options, ...(this.options.extraArtifacts ?? [])];
     const fetched = new CustomResource(scope, 'Artifact', {
       serviceToken: store.handler.functionArn,
@@ -186,7 +201,8 @@ class UrlSource extends PluginSource {
         Sources: artifacts.map((a) => ({ Url: a.url, Sha256: a.sha256.toLowerCase() })),
       },
     });
-    fetched.node.addDependency(store);
+    // Ordered after the bucket, its key and the handler by the references above (the handler after its policy, log
+    // group and network path by its own dependencies); a DependsOn on the whole store would repeat those (W3005).
     return {
       bucketArn: store.bucket.bucketArn,
       fileKey: fetched.getAttString('Key'),
@@ -197,18 +213,47 @@ class UrlSource extends PluginSource {
   }
 }
 
+/** Where the store's fetch handler runs: private subnets of a VPC, whose 0.0.0.0/0 route goes to a NAT gateway. */
+interface StoreNetwork {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SelectedSubnets;
+  /** Who asked for it, for error messages. */
+  readonly requestedBy: string;
+}
+
 /**
  * The stack's store of plugins fetched from URLs: a KMS-encrypted, versioned, SSL-only bucket with public access
  * blocked and access logging, and the deploy-time handler that fills it. One per stack, created on first use.
+ *
+ * The handler runs in the private subnets of the VPC that the first `ConnectorPlugin` with a `vpc` names (every
+ * connector construct of the library passes its own), with its own security group that allows only HTTPS out, so
+ * its downloads leave through the NAT gateways' Elastic IPs and appear in the VPC's flow logs.
  */
 export class PluginStore extends Construct {
   /** Key prefix of fetched plugins in the bucket. */
   public static readonly KEY_PREFIX = 'plugins/';
 
-  /** The stack's store, created on first use. */
+  /** The stack's store, created on first use (its handler outside any VPC when it is created here). */
   public static of(scope: Construct): PluginStore {
+    return PluginStore._of(scope);
+  }
+
+  /**
+   * The stack's store, created on first use, its handler in `network` when given. A store whose handler already runs
+   * in a VPC serves every later plugin (the handler needs only HTTPS egress, any NAT'd private subnet gives it); one
+   * created outside any VPC cannot be moved into one by a later plugin, which is an error.
+   * @internal
+   */
+  public static _of(scope: Construct, network?: StoreNetwork): PluginStore {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild('ConnectorPluginStore') as PluginStore | undefined) ?? new PluginStore(stack, 'ConnectorPluginStore');
+    const existing = stack.node.tryFindChild('ConnectorPluginStore') as PluginStore | undefined;
+    if (!existing) {
+      return new PluginStore(stack, 'ConnectorPluginStore', network);
+    }
+    if (network && !existing.securityGroup) {
+      throw new Error(`\`vpc\` ${show(network.vpc.node.path)} of ${show(network.requestedBy)} cannot place the fetch handler: the stack's plugin store ${show(existing.node.path)} was already created with its handler outside any VPC by a plugin without \`vpc\`; give \`vpc\` to every ConnectorPlugin with PluginSource.fromUrl in this stack (or to none)`);
+    }
+    return existing;
   }
 
   /** The plugin bucket. */
@@ -219,8 +264,10 @@ export class PluginStore extends Construct {
   public readonly key: kms.Key;
   /** The deploy-time fetch handler. */
   public readonly handler: lambda.Function;
+  /** The fetch handler's security group (HTTPS egress only), when it runs in a VPC. */
+  public readonly securityGroup?: ec2.SecurityGroup;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, network?: StoreNetwork) {
     super(scope, id);
     this.key = createKey(this, 'Key', 'Encrypts MSK Connect plugins fetched at deploy time');
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -263,6 +310,20 @@ export class PluginStore extends Construct {
       },
     }));
 
+    if (network) {
+      this.securityGroup = new ec2.SecurityGroup(this, 'HandlerSecurityGroup', {
+        vpc: network.vpc,
+        description: 'MSK Connect plugin fetch handler: HTTPS out only (release downloads, S3, CloudFormation response)',
+        allowAllOutbound: false,
+      });
+      this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
+        'HTTPS through the NAT gateway: pinned release artifacts, the plugin bucket (S3) and the CloudFormation response URL');
+      const subnets = network.subnets.subnets;
+      this.node.addValidation({
+        validate: () => checkNatEgress('the plugin fetch handler', subnets,
+          'release artifacts, S3 and the CloudFormation response URL on TCP 443'),
+      });
+    }
     const { fn, policy } = createDeployTimeHandler(this, {
       prefix: 'Handler',
       functionId: 'Handler',
@@ -276,16 +337,28 @@ export class PluginStore extends Construct {
       ],
       timeout: FETCH_TIMEOUT,
       memorySize: 2048,
+      vpc: network && this.securityGroup ? { vpc: network.vpc, subnets: network.subnets, securityGroup: this.securityGroup } : undefined,
       reasons: {
-        outsideVpc: 'The handler runs only during deployments and downloads public release artifacts over HTTPS, pinned by SHA-256, then writes to S3; it needs internet egress and no resource inside the VPC.',
+        // True only of a store created without a VPC: ConnectorPlugin used directly, with no \`vpc\` given.
+        outsideVpc: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS pinned by SHA-256 and writes to S3, and reaches nothing inside a VPC.',
         invokedBy: 'Invoked only by CloudFormation, once per plugin change',
       },
     });
     this.handler = fn;
-    acknowledgeWildcardResources(policy, [{
-      matches: (r) => r.endsWith(`/${PluginStore.KEY_PREFIX}*`),
-      reason: 'The handler writes plugin ZIPs under plugins/ with names derived from their checksums; the prefix is the narrowest fixed part.',
-    }]);
+    acknowledgeWildcardResources(policy, [
+      {
+        matches: (r) => r.endsWith(`/${PluginStore.KEY_PREFIX}*`),
+        reason: 'The handler writes plugin ZIPs under plugins/ with names derived from their checksums; the prefix is the narrowest fixed part.',
+      },
+      {
+        matches: (r) => /:network-interface\/\*$/.test(r),
+        reason: 'Lambda names the network interfaces it creates for the function in the VPC; creation is limited to the handler\'s subnets and security group by the same statement.',
+      },
+      {
+        matches: (r) => r === '*',
+        reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource types (Service Authorization Reference); Lambda calls them to attach the function to the VPC.',
+      },
+    ]);
     this.acknowledgeFindings();
   }
 
@@ -328,6 +401,26 @@ export interface ConnectorPluginProps {
    * @default - none
    */
   readonly description?: string;
+
+  /**
+   * VPC whose private subnets run the deploy-time fetch handler of a `PluginSource.fromUrl` source, with a security
+   * group of its own that allows only HTTPS out: the downloads then leave through the NAT gateways' Elastic IPs and
+   * are recorded in the VPC's flow logs. The subnets must route 0.0.0.0/0 to a NAT gateway. The stack has one fetch
+   * handler: the first plugin with a `vpc` places it, and every fromUrl plugin of the stack must then give one.
+   *
+   * A function in a VPC holds Lambda-managed network interfaces; when the stack (or the VPC) is deleted, Lambda can
+   * take up to about 20 minutes to release them before the security group and subnets can go.
+   *
+   * Only for a `PluginSource.fromUrl` source (the other sources fetch nothing).
+   * @default - the handler runs outside any VPC, with Lambda's own internet access
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Private subnets of `vpc` for the fetch handler. Only with `vpc`.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /**
@@ -372,7 +465,26 @@ export class ConnectorPlugin extends Resource implements IConnectorPlugin {
     }
     // AWS::KafkaConnect::CustomPlugin Description: maxLength 1024.
     checkMaxLength('description', props.description, 1024);
-    const bound = props.source._bind(this, prefix);
+    if (props.vpcSubnets !== undefined && props.vpc === undefined) {
+      throw new Error('`vpcSubnets` is set but `vpc` is not, so it would be ignored; give `vpc` too or drop `vpcSubnets`');
+    }
+    if (props.vpc !== undefined && !props.source._fetchesAtDeploy) {
+      throw new Error(`\`vpc\` ${show(props.vpc.node.path)} is only for a PluginSource.fromUrl source (it places the deploy-time fetch handler); this source fetches nothing, drop \`vpc\``);
+    }
+    let network: StoreNetwork | undefined;
+    if (props.vpc) {
+      const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
+      const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
+      const publicOnes = subnets.subnets.filter((s) => publicIds.has(s.subnetId));
+      if (subnets.hasPublic || publicOnes.length > 0) {
+        throw new Error(`\`vpcSubnets\` must select private subnets only: a Lambda function gets no public IP, so the fetch handler would reach nothing from a public subnet, got public subnet(s) ${show(publicOnes.map((s) => s.node.path))}`);
+      }
+      if (subnets.subnets.length === 0) {
+        throw new Error('`vpcSubnets` must select at least one private subnet, got none');
+      }
+      network = { vpc: props.vpc, subnets, requestedBy: this.node.path };
+    }
+    const bound = props.source._bind(this, prefix, network);
     // Every property of AWS::KafkaConnect::CustomPlugin is create-only and CloudFormation replaces it create-then-delete,
     // so the name hashes all of them: the content's identity, its type and the description.
     this.pluginName = Lazy.string({

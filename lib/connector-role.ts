@@ -165,7 +165,9 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       statements.push(new iam.PolicyStatement({ sid, actions, resources }));
 
     allow('ClusterControlPlaneRead', ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'], [cluster.clusterArn]);
-    allow('ControlPlaneListing', ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2'], ['*']);
+    // No kafka:GetBootstrapBrokers / ListClusters / ListClustersV2: MSK Connect hands the workers their bootstrap
+    // servers in the connector's configuration, and AWS's example service execution role (MSK developer guide,
+    // msk-connect-service-execution-role) grants only kafka-cluster data-plane actions.
     allow('ClusterConnect', [
       'kafka-cluster:Connect',
       'kafka-cluster:DescribeCluster',
@@ -236,10 +238,6 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     ]
       .filter((n) => n.endsWith('*'));
     acknowledgeWildcardResources(this.policy, [
-      {
-        matches: (r) => r === '*',
-        reason: 'kafka:GetBootstrapBrokers, kafka:ListClusters and kafka:ListClustersV2 (the ClickHouse guide\'s baseline) have no IAM resource type; every other action of this policy names its resources.',
-      },
       {
         matches: (r) => r.endsWith('-??????'),
         reason: 'A secret imported by name has no full ARN at synth; Secrets Manager authorizes the full ARN (the name plus "-" and six random characters), so the grant names the secret and leaves only that suffix open.',

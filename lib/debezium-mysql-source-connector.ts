@@ -438,6 +438,9 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
         sha256: props.release!.sha256,
         extraArtifacts: [props.release!.configProvider, ...props.release!.extraArtifacts ?? []],
       })),
+      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways.
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
     });
     this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
     const offsetsAmongOwnTopics = isConnectorTopic(this.offsetStorageTopic, props.topicPrefix, props.databaseIncludeList);

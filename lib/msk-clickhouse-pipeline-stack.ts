@@ -155,6 +155,8 @@ export class MskClickHousePipelineStack extends Stack {
       availabilityZoneCount: props.availabilityZoneCount,
       natGateways: props.natGateways,
       removalPolicy: props.removalPolicy,
+      // The sink's config provider reads its credentials through AWS PrivateLink, not the internet.
+      secretsManagerEndpoint: true,
     });
     // The cluster's subnets are the network's, one per availability zone: `vpcSubnets` comes from `availabilityZoneCount`.
     this.cluster = namingUserProps({ instanceType: 'brokerInstanceType', vpcSubnets: 'availabilityZoneCount' }, () => new MskCluster(this, 'Cluster', {

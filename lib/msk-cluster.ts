@@ -824,7 +824,8 @@ export class MskCluster extends MskClusterBase {
         ...(this.scramAuthenticationEnabled ? ['BootstrapBrokerStringSaslScram'] : []),
         ...(this.tlsAuthenticationEnabled ? ['BootstrapBrokerStringTls'] : []),
       ]);
-      this.bootstrapBrokers.node.addDependency(this.cfnCluster);
+      // No explicit dependency on the cluster: the lookup's call names its ARN (a Ref), which orders it after the cluster
+      // (an explicit DependsOn as well is redundant, CloudFormation Validate W3005).
     }
     return this.bootstrapBrokers.getResponseField(field);
   }

@@ -13,9 +13,10 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
 import { sharedAlarmTopic } from './private/alarm-topic';
-import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkRoleFits, checkNoSecretInText, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
+import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkLogDelivery } from './private/checks-msk';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
+import { secretsManagerEndpointOf } from './private/endpoints';
 import { createLogGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkNoRepeats, show } from './private/validation';
@@ -343,7 +344,14 @@ export class MskConnector extends Resource implements IMskConnector {
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
     const secrets = props.permissions?.secrets ?? [];
     if (usesSecretsProvider || secrets.length > 0) {
-      this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
+      // Through the VPC's Secrets Manager interface endpoint when it has one (PrivateSubnetWithNat
+      // `secretsManagerEndpoint`), else through the NAT gateway.
+      const endpoint = secretsManagerEndpointOf(props.vpc);
+      if (endpoint) {
+        this.allowToResource(endpoint, 443, `HTTPS to the Secrets Manager interface endpoint (config provider) from ${props.connectorName}`, 'the Secrets Manager interface endpoint');
+      } else {
+        this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
+      }
     }
     this.node.addValidation({ validate: () => this.checkConnectivity(securityGroups) });
 

@@ -110,7 +110,8 @@ export class MySqlCdcToClickHouseStack extends Stack {
     checkNotSystemDatabase('databaseName', database, 'the cluster already has it and Debezium does not capture it');
     checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
     this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MySQL CDC to ClickHouse pipeline', props.removalPolicy);
-    this.network = new PrivateSubnetWithNat(this, 'Network', { removalPolicy: props.removalPolicy });
+    // The connectors' config providers read their secrets through AWS PrivateLink, not the internet.
+    this.network = new PrivateSubnetWithNat(this, 'Network', { removalPolicy: props.removalPolicy, secretsManagerEndpoint: true });
     this.cluster = new MskCluster(this, 'Cluster', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge, GUARD } from './private/acknowledge';
 import { checkAvailabilityZoneNames, checkRetentionDays } from './private/checks-msk';
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from './private/cidr';
+import { registerSecretsManagerEndpoint } from './private/endpoints';
 import { roleWithManagedPolicy } from './private/roles';
 import { createLogGroup } from './private/secure-defaults';
 import { checkIntegerAtLeast, checkIntegerRange, show } from './private/validation';
@@ -99,6 +100,22 @@ export interface PrivateSubnetWithNatProps {
   readonly flowLogEncryptionKey?: kms.IKey;
 
   /**
+   * Whether to create a Secrets Manager interface VPC endpoint (AWS PrivateLink, private DNS) in the private subnets,
+   * with a security group of its own that admits only the clients the library's constructs let in. MSK Connect
+   * connectors of this VPC then reach Secrets Manager (their config provider) through it: their HTTPS egress goes to
+   * the endpoint's security group instead of `0.0.0.0/0`.
+   *
+   * MSK Connect resolves host names with the VPC's DHCP option set (the VPC resolver by default), so the endpoint's
+   * private DNS name answers for `secretsmanager.<region>.amazonaws.com` — for connectors created since MSK Connect
+   * supports private DNS host names (MSK developer guide, msk-connect-dns-config-dhcp); a connector created before
+   * keeps its old resolution and must be re-created. The VPC needs DNS support and DNS host names (a new VPC has
+   * both). An interface endpoint is billed per AZ and hour, plus per GB.
+   *
+   * @default false
+   */
+  readonly secretsManagerEndpoint?: boolean;
+
+  /**
    * What happens to the flow log group and its key when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
@@ -140,6 +157,9 @@ export class PrivateSubnetWithNat extends Construct {
 
   /** The flow log group, when flow logs are on. */
   public readonly flowLogGroup?: logs.ILogGroup;
+
+  /** The Secrets Manager interface endpoint, with `secretsManagerEndpoint`. */
+  public readonly secretsManagerEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: PrivateSubnetWithNatProps = {}) {
     super(scope, id);
@@ -188,6 +208,9 @@ export class PrivateSubnetWithNat extends Construct {
     if (this.flowLogGroup) {
       this.addFlowLog(this.flowLogGroup);
     }
+    if (props.secretsManagerEndpoint) {
+      this.secretsManagerEndpoint = this.addSecretsManagerEndpoint();
+    }
     // CDK's default-security-group custom resource sets no service timeout: a lost response would hold the deployment
     // for CloudFormation's default hour. Its provider's function times out after 15 minutes.
     const restrictSg = this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource')?.node.defaultChild;
@@ -196,10 +219,40 @@ export class PrivateSubnetWithNat extends Construct {
     }
     const restrictSgProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const restrictSgHandler = restrictSgProvider?.node.tryFindChild('Handler');
+    if (restrictSgProvider && restrictSgHandler instanceof CfnResource) {
+      secureRestrictSgProvider(restrictSgProvider, restrictSgHandler, props.removalPolicy);
+    }
     if (restrictSgHandler) {
       acknowledge(restrictSgHandler, `${GUARD}::lambda_inside_vpc_check`,
         'CDK-provided handler that removes the rules of the VPC default security group at deploy time. It calls only the EC2 API and runs before the VPC has any egress path, so it cannot run inside the VPC it configures.');
     }
+  }
+
+  /**
+   * The Secrets Manager interface endpoint in the private subnets (one network interface per AZ), private DNS on. Its
+   * security group has no rule of its own: each client is let in by security group (the connectors do it).
+   */
+  private addSecretsManagerEndpoint(): ec2.InterfaceVpcEndpoint {
+    const cfnVpc = this.vpc.node.defaultChild;
+    if (cfnVpc instanceof ec2.CfnVPC && (cfnVpc.enableDnsSupport === false || cfnVpc.enableDnsHostnames !== true)) {
+      throw new Error(`\`secretsManagerEndpoint\` needs DNS support and DNS host names on \`vpc\` ${show(this.vpc.node.path)} (the endpoint's private DNS name answers only then), got enableDnsSupport ${show(cfnVpc.enableDnsSupport ?? true)}, enableDnsHostnames ${show(cfnVpc.enableDnsHostnames ?? false)}`);
+    }
+    const securityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Secrets Manager interface endpoint: HTTPS from the clients let in by security group only',
+      allowAllOutbound: false,
+    });
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+      vpc: this.vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: this.privateSubnetSelection,
+      privateDnsEnabled: true,
+      securityGroups: [securityGroup],
+      // No ingress from the VPC's CIDR: clients are let in by security group.
+      open: false,
+    });
+    registerSecretsManagerEndpoint(this.vpc, endpoint);
+    return endpoint;
   }
 
   /**
@@ -418,6 +471,36 @@ export class PrivateSubnetWithNat extends Construct {
       }
     }
   }
+}
+
+/** Construct id, at the stack's root, of the log group of aws-cdk-lib's default-security-group handler. */
+const RESTRICT_SG_LOGS_ID = 'RestrictDefaultSecurityGroupHandlerLogs';
+
+/**
+ * aws-cdk-lib's handler behind `restrictDefaultSecurityGroup` (one per stack, shared by its VPCs) comes with the AWS
+ * managed AWSLambdaBasicExecutionRole and writes to the log group Lambda creates on first use (unencrypted, kept
+ * forever). Here it logs to an encrypted, retained group with a year's retention, and its role loses the managed
+ * policy for an inline statement limited to writing that group. Done once per stack.
+ */
+function secureRestrictSgProvider(provider: Construct, handler: CfnResource, removalPolicy?: RemovalPolicy): void {
+  const stack = Stack.of(provider);
+  if (stack.node.tryFindChild(RESTRICT_SG_LOGS_ID)) {
+    return;
+  }
+  const role = provider.node.tryFindChild('Role');
+  if (!(role instanceof CfnResource)) {
+    throw new Error(`aws-cdk-lib's default-security-group provider ${provider.node.path} has no Role: this version of aws-cdk-lib builds it differently, update secureRestrictSgProvider`);
+  }
+  const logGroup = createLogGroup(stack, RESTRICT_SG_LOGS_ID, { removalPolicy });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+  role.addPropertyOverride('ManagedPolicyArns', []);
+  role.addPropertyOverride('Policies.1', {
+    PolicyName: 'Logs',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.logGroupArn }],
+    },
+  });
 }
 
 interface BuiltNetwork {

@@ -16,6 +16,33 @@ function setup(props: Partial<AuroraMySqlCdcSourceProps> = {}) {
 describe('AuroraMySqlCdcSource', () => {
   const { template, source, stack } = setup();
 
+  test('the cluster\'s own security group allows no egress: the cluster opens no connection for anything turned on here', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Aurora MySQL CDC source') } });
+    const [id] = Object.keys(groups);
+    expect(groups[id].Properties.GroupDescription).toBe('Aurora MySQL CDC source S/Source: ingress from its declared clients on the DB port; no egress');
+    // aws-cdk-lib's placeholder for "no egress rule" (an ICMP rule to a broadcast address that matches nothing).
+    expect(groups[id].Properties.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }]);
+    template.hasResourceProperties('AWS::RDS::DBCluster', { VpcSecurityGroupIds: [{ 'Fn::GetAtt': [id, 'GroupId'] }] });
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: { 'Fn::GetAtt': [id, 'GroupId'] } } }))).toEqual([]);
+  });
+
+  test('RDS may assume the enhanced-monitoring role only for DB instances of this account and region (confused deputy)', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'Publishes enhanced monitoring of the CDC source to CloudWatch',
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'monitoring.rds.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':db:*']] } },
+          },
+        }],
+      },
+    });
+  });
+
   test('the DB cluster parameter group turns on ROW binlogs with full images and requires TLS', () => {
     template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
       Family: 'aurora-mysql8.0',

@@ -256,7 +256,7 @@ describe('network and permissions', () => {
     const { template } = setup({ errorTolerance: ErrorTolerance.ALL, deadLetterQueue: { topicName: 'events-dlq' } });
     const policy = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('events-to-clickhouse') } }))[0];
     const bySid = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s]));
-    expect(Object.keys(bySid)).toEqual(['ClusterControlPlaneRead', 'ControlPlaneListing', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
+    expect(Object.keys(bySid)).toEqual(['ClusterControlPlaneRead', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
       'ReadTopics', 'WriteTopics', 'CreateTopics', 'ReadSecrets', 'DecryptSecrets']);
     expect(JSON.stringify(bySid.ReadTopics.Resource)).toMatch(/\/events"\]\]\}$/);
     expect(JSON.stringify(bySid.WriteTopics.Resource)).toContain('/events-dlq');
@@ -673,5 +673,94 @@ describe('tokens from the same app (#14)', () => {
     expect(connector).toContain('{"Ref":"Tasks"}');
     expect(connector).toContain('{"Ref":"Port"}');
     expect(connector).toContain('{"Ref":"Retries"}');
+  });
+});
+
+describe('ClickHouse Cloud over AWS PrivateLink', () => {
+  const SERVICE = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81';
+  const HOST = 'abc123xyz.eu-west-1.vpce.aws.clickhouse.cloud';
+  const privateLink = (extra: Partial<ClickHouseSinkConnectorProps> = {}, options: { flowLogs?: boolean } = {}) =>
+    setup({ endpoint: ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: SERVICE, hostname: HOST }), ...extra }, options);
+
+  test('an interface endpoint with private DNS in the workers\' subnets; the workers\' 8443 egress goes to its security group, never to the internet', () => {
+    const { stack, network, sink, template } = privateLink();
+    const t = template();
+    const endpoints = t.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: SERVICE } });
+    const [endpointId] = Object.keys(endpoints);
+    const endpoint = endpoints[endpointId].Properties;
+    expect(endpoint).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(endpoint.SubnetIds).toEqual(network.privateSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) })));
+    const groups = t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('PrivateLink endpoint') } });
+    const [groupId] = Object.keys(groups);
+    expect(groups[groupId].Properties.GroupDescription).toBe('ClickHouse Cloud PrivateLink endpoint of events-to-clickhouse: HTTPS from its MSK Connect workers only');
+    expect(groups[groupId].Properties.SecurityGroupIngress).toBeUndefined();
+    expect(endpoint.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+    // Ingress on the endpoint's group: the workers' group, on 8443 only.
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 8443,
+      ToPort: 8443,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SinkConnectorSecurityGroup'), 'GroupId'] },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      IpProtocol: 'tcp',
+      FromPort: 8443,
+      ToPort: 8443,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] },
+      Description: 'MSK Connect workers of events-to-clickhouse to ClickHouse Cloud (HTTPS) over AWS PrivateLink',
+    });
+    const workers = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^MSK Connect workers of events-to-clickhouse') } }))[0];
+    expect((workers.Properties.SecurityGroupEgress ?? []).filter((r: any) => r.FromPort === 8443)).toEqual([]);
+    expect(sink.clickHouseVpcEndpoint).toBeDefined();
+    expect(config(stack)).toMatchObject({ hostname: HOST, port: '8443', ssl: 'true' });
+  });
+
+  test('bad input: a public host name, a malformed service name, another port, another region', () => {
+    expect(() => ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: SERVICE, hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }))
+      .toThrow("`hostname` of a PrivateLink endpoint must be the service's private DNS host name ('<id>.<region>.vpce.aws.clickhouse.cloud'); its public name resolves to the internet, got 'abc123.eu-west-1.aws.clickhouse.cloud'");
+    expect(() => ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: 'vpce-svc-0a0218fa75c646d81', hostname: HOST }))
+      .toThrow("`vpcEndpointServiceName` must be a VPC endpoint service name ('com.amazonaws.vpce.<region>.vpce-svc-<id>'), got 'vpce-svc-0a0218fa75c646d81'");
+    expect(() => ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: SERVICE, hostname: HOST, port: 9440 }))
+      .toThrow('`port` of a ClickHouse Cloud endpoint must be 8443 (HTTPS), got 9440');
+    const stack = new Stack(testApp(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, availabilityZoneCount: 2, availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    expect(() => minimalSink(stack, cluster, network.vpc, {
+      vpcSubnets: network.privateSubnetSelection,
+      endpoint: ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: SERVICE, hostname: HOST }),
+    })).toThrow("`vpcEndpointServiceName` must be an endpoint service of the stack's region 'us-east-1' (an interface endpoint cannot reach another region's service), got 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81'");
+  });
+});
+
+describe('Secrets Manager through the VPC\'s interface endpoint', () => {
+  test('the workers\' HTTPS for the config provider goes to the endpoint\'s security group, not to 0.0.0.0/0', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: true, secretsManagerEndpoint: true });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    minimalSink(stack, cluster, network.vpc, {
+      vpcSubnets: network.privateSubnetSelection,
+      endpoint: ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81', hostname: 'abc.eu-west-1.vpce.aws.clickhouse.cloud' }),
+    });
+    const t = Template.fromStack(stack);
+    const endpointGroup = Object.keys(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Secrets Manager interface endpoint') } }))[0];
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+      Description: 'HTTPS to the Secrets Manager interface endpoint (config provider) from sink',
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SinkConnectorSecurityGroup'), 'GroupId'] },
+    });
+    // With ClickHouse over PrivateLink too, the workers have no internet egress at all.
+    const workers = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^MSK Connect workers of sink') } }))[0];
+    expect(JSON.stringify(workers.Properties.SecurityGroupEgress ?? [])).not.toContain('0.0.0.0/0');
+    expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupEgress'))).not.toMatch(/"CidrIp":"0\.0\.0\.0\/0","Description":"MSK Connect workers/);
   });
 });

@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ConnectorPlugin, PluginSource } from '../lib';
+import { ConnectorPlugin, PluginSource, PluginStore, PrivateSubnetWithNat } from '../lib';
 import { testApp } from './support/compliance';
 import { EXAMPLE_SHA256 } from './support/fixtures';
 
@@ -163,5 +164,90 @@ describe('bad input (#14)', () => {
     const stack = new Stack(testApp(), 'S');
     expect(() => new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl({ url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 }), description: 'd'.repeat(1100) }))
       .toThrow('`description` must be at most 1024 characters, got 1100');
+  });
+
+  describe('fetch handler placement', () => {
+    const url = { url: 'https://example.com/a.zip', sha256: EXAMPLE_SHA256 };
+
+    test('with `vpc`, the handler runs in the private subnets with its own HTTPS-only security group and scoped ENI permissions', () => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl(url), vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+      const t = Template.fromStack(stack);
+      const sgs = t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('plugin fetch handler') } });
+      const [sgId] = Object.keys(sgs);
+      expect(sgs[sgId].Properties.SecurityGroupEgress).toEqual([{
+        CidrIp: '0.0.0.0/0',
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        Description: 'HTTPS through the NAT gateway: pinned release artifacts, the plugin bucket (S3) and the CloudFormation response URL',
+      }]);
+      const fns = t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('plugin artifacts') } });
+      const fn = Object.values(fns)[0];
+      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
+      const subnetRefs = network.privateSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) }));
+      expect(fn.Properties.VpcConfig.SubnetIds).toEqual(subnetRefs);
+      // No AWS managed policy (AWSLambdaVPCAccessExecutionRole): the customer-managed policy carries the ENI actions.
+      t.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('Fetches pinned'), ManagedPolicyArns: Match.absent(), Policies: Match.absent() });
+      t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('ConnectorPluginStoreHandlerRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'ec2:CreateNetworkInterface' })]) },
+      });
+      // In the VPC there is nothing to acknowledge about VPC placement.
+      expect(JSON.stringify(fn.Metadata)).not.toContain('LambdaInsideVPC');
+      expect(PluginStore.of(stack).securityGroup).toBeDefined();
+    });
+
+    test('without `vpc`, the handler stays outside any VPC and says why', () => {
+      const stack = new Stack(testApp(), 'S');
+      new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl(url) });
+      const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+      expect(fn.Metadata.acknowledged_rules).toContainEqual({
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS pinned by SHA-256 and writes to S3, and reaches nothing inside a VPC.',
+      });
+    });
+
+    test('a later plugin with `vpc` cannot move a handler created outside any VPC', () => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      new ConnectorPlugin(stack, 'A', { source: PluginSource.fromUrl(url) });
+      expect(() => new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl({ ...url, sha256: 'b'.repeat(64) }), vpc: network.vpc }))
+        .toThrow("`vpc` 'S/Net/Vpc' of 'S/B' cannot place the fetch handler: the stack's plugin store 'S/ConnectorPluginStore' was already created with its handler outside any VPC by a plugin without `vpc`; give `vpc` to every ConnectorPlugin with PluginSource.fromUrl in this stack (or to none)");
+    });
+
+    test('a later plugin without `vpc` uses the handler already in the VPC', () => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      new ConnectorPlugin(stack, 'A', { source: PluginSource.fromUrl(url), vpc: network.vpc });
+      new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl({ ...url, sha256: 'b'.repeat(64) }) });
+      Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 2); // the fetch handler + CDK's default-SG handler
+    });
+
+    test('`vpc` on a source that fetches nothing, and `vpcSubnets` without `vpc`, are errors', () => {
+      const stack = new Stack(testApp(), 'S');
+      const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+      expect(() => new ConnectorPlugin(stack, 'A', { source: PluginSource.fromAsset(FIXTURE), vpc: network.vpc }))
+        .toThrow("`vpc` 'S/Net/Vpc' is only for a PluginSource.fromUrl source (it places the deploy-time fetch handler); this source fetches nothing, drop `vpc`");
+      expect(() => new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl(url), vpcSubnets: network.privateSubnetSelection }))
+        .toThrow('`vpcSubnets` is set but `vpc` is not, so it would be ignored; give `vpc` too or drop `vpcSubnets`');
+    });
+
+    test('public subnets are refused', () => {
+      const stack = new Stack(testApp(), 'S');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false });
+      expect(() => new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl(url), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+        .toThrow("`vpcSubnets` must select private subnets only: a Lambda function gets no public IP, so the fetch handler would reach nothing from a public subnet, got public subnet(s) ['S/Vpc/PublicSubnet1', 'S/Vpc/PublicSubnet2']");
+    });
+
+    test('subnets without a NAT route fail synthesis, naming the subnet', () => {
+      const app = testApp();
+      const stack = new Stack(app, 'S');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      new ConnectorPlugin(stack, 'P', { source: PluginSource.fromUrl(url), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+      expect(() => app.synth()).toThrow(/the plugin fetch handler needs internet egress \(release artifacts, S3 and the CloudFormation response URL on TCP 443\), but subnet S\/Vpc\/IsolatedSubnet1 has no 0\.0\.0\.0\/0 route to a NAT gateway/);
+    });
   });
 });

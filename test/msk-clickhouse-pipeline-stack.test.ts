@@ -35,7 +35,7 @@ function statementsOf(policyType: string) {
 const CDK_INTERNAL = [{
   logicalIdPrefix: 'CustomVpcRestrictDefaultSGCustomResourceProvider',
   path: 'Pipeline/Custom::VpcRestrictDefaultSGCustomResourceProvider',
-  reason: 'CDK\'s provider behind restrictDefaultSecurityGroup: it removes the default security group\'s rules once per deployment; its role has AWSLambdaBasicExecutionRole for its own logs and ec2:Revoke* on that one security group.',
+  reason: 'CDK\'s provider behind restrictDefaultSecurityGroup: it removes the default security group\'s rules once per deployment; its role (no AWS managed policy: the library replaces AWSLambdaBasicExecutionRole) writes only its encrypted, retained log group and has ec2:Revoke* on that one security group.',
 }];
 
 const brokerSg = ofType('AWS::EC2::SecurityGroup').find(([, sg]) => /MSK brokers/.test(sg.Properties.GroupDescription))![0];

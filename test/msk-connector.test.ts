@@ -235,15 +235,17 @@ describe('LeastPrivilegeConnectorRole', () => {
     const summary = statements.map((s) => ({ sid: s.Sid, actions: s.Action, n: Array.isArray(s.Resource) ? s.Resource.length : 1 }));
     expect(summary).toEqual([
       { sid: 'ClusterControlPlaneRead', actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'], n: 1 },
-      { sid: 'ControlPlaneListing', actions: ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2'], n: 1 },
       { sid: 'ClusterConnect', actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], n: 1 },
       { sid: 'MskConnectInternalTopics', actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'], n: 1 },
       { sid: 'ConsumerGroups', actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], n: 2 },
       { sid: 'ReadTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], n: 1 },
     ]);
-    expect(statements[1].Resource).toBe('*');
     expect(statements[0].Resource).toEqual({ Ref: expect.stringMatching(/^Cluster/) });
+    // No statement on "*": the workers get their bootstrap servers from the connector and call no MSK control-plane listing.
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
     const text = JSON.stringify(statements);
+    expect(text).not.toContain('kafka:List');
+    expect(text).not.toContain('kafka:GetBootstrapBrokers');
     expect(text).not.toContain('kafka-cluster:*');
     expect(text).toContain('/__amazon_msk_connect_*');
     expect(text).toContain('/connect-orders-sink"');
@@ -292,7 +294,7 @@ describe('LeastPrivilegeConnectorRole', () => {
       },
     }, base);
     const sids = policyStatements(template(), 'orders-sink').map((s) => s.Sid);
-    expect(sids).toEqual(['ClusterControlPlaneRead', 'ControlPlaneListing', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
+    expect(sids).toEqual(['ClusterControlPlaneRead', 'ClusterConnect', 'MskConnectInternalTopics', 'ConsumerGroups',
       'ReadTopics', 'WriteTopics', 'CreateTopics', 'ReadSchemaRegistry', 'ReadS3Objects']);
     const connect = policyStatements(template(), 'orders-sink').find((s) => s.Sid === 'ClusterConnect');
     expect(connect.Action).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:WriteDataIdempotently']);

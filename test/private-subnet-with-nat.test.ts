@@ -107,11 +107,10 @@ describe('new VPC', () => {
     });
   });
 
-  test('flowLogs: false creates no flow log, log group or key', () => {
+  test('flowLogs: false creates no flow log nor its log group (the one log group left is the default-SG handler\'s)', () => {
     const { template, network } = build({ flowLogs: false });
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
-    template.resourceCountIs('AWS::Logs::LogGroup', 0);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toEqual([expect.stringMatching(/^RestrictDefaultSecurityGroupHandlerLogs/)]);
     expect(network.flowLogGroup).toBeUndefined();
   });
 
@@ -383,3 +382,62 @@ describe('bad input (#14): messages name the props the user set', () => {
   });
 });
 
+
+describe('Secrets Manager interface endpoint', () => {
+  test('off by default', () => {
+    const { template, network } = build({ flowLogs: false });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(network.secretsManagerEndpoint).toBeUndefined();
+  });
+
+  test('with `secretsManagerEndpoint`: private DNS in the private subnets, its own security group with no rule of its own', () => {
+    const { template, network, stack } = build({ flowLogs: false, secretsManagerEndpoint: true });
+    const endpoint = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))[0].Properties;
+    expect(endpoint).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(stack.resolve(endpoint.ServiceName)).toEqual({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] });
+    expect(endpoint.SubnetIds).toEqual(network.privateSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) })));
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Secrets Manager interface endpoint: HTTPS from the clients let in by security group only' } });
+    const [groupId] = Object.keys(groups);
+    expect(groups[groupId].Properties.SecurityGroupIngress).toBeUndefined();
+    expect(endpoint.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+    expect(network.secretsManagerEndpoint).toBeDefined();
+  });
+
+  test('an existing VPC of this app without DNS host names is refused', () => {
+    const stack = new Stack(testApp(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Own', {
+      enableDnsHostnames: false,
+      natGateways: 1,
+      maxAzs: 2,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }],
+    });
+    expect(() => new PrivateSubnetWithNat(stack, 'Net', { vpc, privateSubnetCidrs: ['10.0.128.0/20', '10.0.144.0/20'], flowLogs: false, secretsManagerEndpoint: true }))
+      .toThrow("`secretsManagerEndpoint` needs DNS support and DNS host names on `vpc` 'S/Own' (the endpoint's private DNS name answers only then), got enableDnsSupport true, enableDnsHostnames false");
+  });
+});
+
+describe('aws-cdk-lib\'s default-security-group handler', () => {
+  test('logs to an encrypted, retained log group, and its role has no AWS managed policy', () => {
+    const stack = new Stack(testApp(), 'S');
+    new PrivateSubnetWithNat(stack, 'A', { flowLogs: false });
+    new PrivateSubnetWithNat(stack, 'B', { flowLogs: false, vpcCidr: '10.1.0.0/16' });
+    const t = Template.fromStack(stack);
+    const groups = t.findResources('AWS::Logs::LogGroup');
+    const logsId = Object.keys(groups).find((id) => id.startsWith('RestrictDefaultSecurityGroupHandlerLogs'))!;
+    expect(groups[logsId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^PipelineLogsKey/), 'Arn'] } },
+    });
+    const handler = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('VPC default security group') } }));
+    expect(handler).toHaveLength(1);
+    expect(handler[0].Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logsId } });
+    const role = Object.entries(t.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProviderRole'))![1];
+    expect(role.Properties.ManagedPolicyArns).toEqual([]);
+    expect(role.Properties.Policies.map((p: any) => p.PolicyName)).toEqual(['Inline', 'Logs']);
+    expect(role.Properties.Policies[1].PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logsId, 'Arn'] } },
+    ]);
+    // The revoke/authorize statement still names both VPCs' default security groups.
+    expect(JSON.stringify(role.Properties.Policies[0])).toMatch(/AVpc.*DefaultSecurityGroup.*BVpc.*DefaultSecurityGroup/);
+  });
+});

@@ -266,6 +266,31 @@ describe('negative controls: the oracle reports each defect it was built for', (
     ]);
   });
 
+  test('an enhanced-monitoring role trust without its confused-deputy conditions', async () => {
+    const t = fresh();
+    for (const role of Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Role')) {
+      for (const s of role.Properties.AssumeRolePolicyDocument.Statement) {
+        if (s.Principal?.Service === 'monitoring.rds.amazonaws.com') {
+          delete s.Condition;
+        }
+      }
+    }
+    const found = await failures(t, 'Cdc');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((f) => /^DB instance \w+: sts:AssumeRole on .* should be denied but is Allowed \(a DB instance of another account/.test(f))).toBe(true);
+  });
+
+  test('a connector role that may still list clusters and read bootstrap brokers (the old ControlPlaneListing)', async () => {
+    const t = fresh();
+    const policy = policies(t).find((p) => (p.Properties.Description as string).startsWith('Least-privilege permissions of MSK Connect connector mysql-cdc'))!;
+    policy.Properties.PolicyDocument.Statement.push({ Sid: 'ControlPlaneListing', Effect: 'Allow', Action: ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2'], Resource: '*' });
+    expect(await failures(t, 'Cdc')).toEqual([
+      expect.stringMatching(/^connector mysql-cdc: kafka:GetBootstrapBrokers on .* should be denied but is Allowed/),
+      expect.stringMatching(/^connector mysql-cdc: kafka:ListClusters on .* should be denied but is Allowed/),
+      expect.stringMatching(/^connector mysql-cdc: kafka:ListClustersV2 on .* should be denied but is Allowed/),
+    ]);
+  });
+
   test('a trust policy that allows every connector name starting with this one\'s (the old `<name>*` condition)', async () => {
     const t = fresh();
     for (const role of Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Role')) {

@@ -22,6 +22,11 @@ export function sharedAlarmTopic(scope: Construct): sns.Topic {
  */
 export function createAlarmTopic(scope: Construct, id: string, displayName: string, removalPolicy?: RemovalPolicy): sns.Topic {
   const key = createKey(scope, `${id}Key`, `Encrypts the notifications of: ${displayName}`, removalPolicy);
+  // No aws:SourceAccount / aws:SourceArn here, deliberately: the SNS developer guide's key policy for AWS services that
+  // publish to encrypted topics (sns-key-management, "compatibility with AWS services") carries no condition, and AWS
+  // documents no condition key that CloudWatch's KMS request is sure to carry; a condition the request lacks would
+  // drop every alarm notification without an error. The key encrypts this one topic only, and sns:Publish on the
+  // topic below is what is held to this account's alarms.
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsToPublish',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

@@ -63,7 +63,12 @@ describe('msk-connector', () => {
 });
 
 describe('clickhouse-sink-connector', () => {
-  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+  test.each([
+    ['ClickHouse Cloud over the internet', () => ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' })],
+    ['ClickHouse Cloud over AWS PrivateLink', () => ClickHouseEndpoint.privateLink({
+      vpcEndpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81', hostname: 'abc123.eu-west-1.vpce.aws.clickhouse.cloud',
+    })],
+  ])('%s: zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', (_name, endpoint) => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: true });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
@@ -77,7 +82,7 @@ describe('clickhouse-sink-connector', () => {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnetSelection,
       connectorName: 'events-to-clickhouse',
-      endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
+      endpoint: endpoint(),
       credentials,
       topics: ['events'],
       release: {

@@ -15,6 +15,8 @@ export function pipelineBase(options: { flowLogs?: boolean } = {}) {
   const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
   const plugin = new ConnectorPlugin(stack, 'Plugin', {
     source: PluginSource.fromUrl({ url: 'https://example.com/releases/connector-1.0.0.zip', sha256: EXAMPLE_SHA256 }),
+    vpc: network.vpc,
+    vpcSubnets: network.privateSubnetSelection,
   });
   return { stack, network, cluster, plugin };
 }

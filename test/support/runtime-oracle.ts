@@ -61,6 +61,7 @@ const SRC = {
   cdcSetup: 'The CDC setup handler reads the admin (master) secret and the Debezium secret with GetSecretValue (Secrets Manager decrypts with kms:Decrypt as the caller) and connects to the writer from inside the VPC over TLS; no RDS Data API',
   adminSecretReaders: 'Item 56 of the security checklist: the master secret is read only by the setup handler (no other role of the template)',
   lambdaVpc: 'Lambda developer guide, configuration-vpc: Lambda creates the function\'s network interfaces with the execution role (CreateNetworkInterface in the function\'s subnets with its security groups; DescribeNetworkInterfaces on "*")',
+  rdsMonitoring: 'RDS user guide, USER_Monitoring.OS.Enabling ("Protecting against the confused deputy problem"): monitoring.rds.amazonaws.com assumes the role with aws:SourceAccount and aws:SourceArn of the DB instance',
   bootstrap: 'MSK API GetBootstrapBrokers (Service Authorization Reference: resource type cluster)',
 };
 
@@ -124,7 +125,33 @@ export class RuntimeOracle {
       ...this.t.ofType('AWS::KafkaConnect::Connector').flatMap(([id]) => this.connectorRequests(id)),
       ...this.alarmRequests(),
       ...this.handlerRequests(),
+      ...this.monitoringRequests(),
     ];
+  }
+
+  /** RDS assumes each DB instance's enhanced-monitoring role for that instance, and for no other account's. */
+  private monitoringRequests(): RuntimeRequest[] {
+    const out: RuntimeRequest[] = [];
+    for (const [id, instance] of this.t.ofType('AWS::RDS::DBInstance')) {
+      if (!instance.Properties.MonitoringRoleArn) {
+        continue;
+      }
+      const role = this.t.str(instance.Properties.MonitoringRoleArn);
+      const instanceArn = (account: string) => `arn:${ENV.partition}:rds:${ENV.region}:${account}:db:${this.t.str({ Ref: id })}`;
+      const assume = (expect: 'allow' | 'deny', why: string, account: string) => out.push({
+        actor: `DB instance ${id}`,
+        principal: 'monitoring.rds.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: role,
+        expect,
+        why,
+        source: SRC.rdsMonitoring,
+        context: { 'aws:SourceAccount': account, 'aws:SourceArn': instanceArn(account) },
+      });
+      assume('allow', 'RDS publishes the instance\'s enhanced monitoring', ENV.account);
+      assume('deny', 'a DB instance of another account must not get the role (confused deputy)', '999999999999');
+    }
+    return out;
   }
 
   /** Evaluates every request. */
@@ -193,6 +220,10 @@ export class RuntimeOracle {
     out.push(...this.secretRequests(actor, role, config));
     req('deny', 'secretsmanager:GetSecretValue', secretArn(UNRELATED_SECRET), 'a secret the connector does not reference', SRC.configProvider);
     req('deny', 'kafka-cluster:AlterCluster', cluster.arn, 'connectors never change broker settings', SRC.mskIam);
+    // The workers get their bootstrap servers in the connector's configuration and never call the MSK control plane.
+    for (const action of ['kafka:GetBootstrapBrokers', 'kafka:ListClusters', 'kafka:ListClustersV2']) {
+      req('deny', action, cluster.arn, 'workers never call the MSK control plane', SRC.mskConnectRole);
+    }
     onTopic('deny', ['ReadData', 'WriteData', 'CreateTopic'], UNRELATED_TOPIC, 'a topic the connector has no business with', SRC.mskIam);
 
     if (isSinkConfig(config)) {
