@@ -12,7 +12,7 @@ import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
 import { roleWithManagedPolicy } from './private/roles';
-import { createKey, createLogGroup } from './private/secure-defaults';
+import { createKey, createLogGroup, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkNoRepeats, checkNotEmpty, show } from './private/validation';
 
@@ -348,10 +348,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     // monitoring, Performance Insights and log exports are delivered by RDS outside the cluster's network interfaces;
     // only Aurora's S3 and Lambda integrations, which are not used here, would need egress). aws-cdk-lib's own group
     // would allow all outbound traffic.
-    const clusterSecurityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
+    const clusterSecurityGroup = egressRestrictedSecurityGroup(this, 'ClusterSecurityGroup', {
       vpc: props.vpc,
       description: `Aurora MySQL CDC source ${this.node.path}: ingress from its declared clients on the DB port; no egress`,
-      allowAllOutbound: false,
     });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       clusterIdentifier,
@@ -436,10 +435,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     username: string,
   ): void {
     const adminSecret = this.cluster.secret!;
-    const securityGroup = new ec2.SecurityGroup(this, 'SetupSecurityGroup', {
+    const securityGroup = egressRestrictedSecurityGroup(this, 'SetupSecurityGroup', {
       vpc,
       description: 'CDC source setup handler: the cluster on its port, HTTPS to Secrets Manager and CloudFormation',
-      allowAllOutbound: false,
     });
     const setupConnections = new ec2.Connections({ securityGroups: [securityGroup] });
     setupConnections.allowTo(this.cluster, ec2.Port.tcp(this.port), 'CDC setup handler to the writer (TLS, verified), during deployments');
@@ -521,10 +519,9 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
    * group that allows all outbound traffic: the token makes the EC2 rules of three cdk-nag packs error out.
    */
   private addMasterRotation(vpc: ec2.IVpc, subnets: ec2.SelectedSubnets, after: Duration): void {
-    const securityGroup = new ec2.SecurityGroup(this, 'MasterRotationSecurityGroup', {
+    const securityGroup = egressRestrictedSecurityGroup(this, 'MasterRotationSecurityGroup', {
       vpc,
       description: 'Master password rotation: the cluster on its port, HTTPS to Secrets Manager',
-      allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS through the NAT gateway: Secrets Manager API (rotation steps)');
     new secretsmanager.SecretRotation(this, 'MasterRotation', {

@@ -20,6 +20,7 @@ import {
 import { cidrContains, parseCidr } from './private/cidr';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
+import { egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
@@ -778,10 +779,9 @@ export class ClickHouseSinkConnector extends Construct {
     if (!Token.isUnresolved(region) && serviceRegion !== undefined && serviceRegion !== region) {
       throw new Error(`\`vpcEndpointServiceName\` must be an endpoint service of the stack's region ${show(region)} (an interface endpoint cannot reach another region's service), got ${show(serviceName)}`);
     }
-    const securityGroup = new ec2.SecurityGroup(this, 'ClickHouseEndpointSecurityGroup', {
+    const securityGroup = egressRestrictedSecurityGroup(this, 'ClickHouseEndpointSecurityGroup', {
       vpc: props.vpc,
       description: `ClickHouse Cloud PrivateLink endpoint of ${props.connectorName}: HTTPS from its MSK Connect workers only`,
-      allowAllOutbound: false,
     });
     return new ec2.InterfaceVpcEndpoint(this, 'ClickHouseEndpoint', {
       vpc: props.vpc,

@@ -14,7 +14,7 @@ import { checkNatEgress } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { createOnlyHash } from './private/naming';
-import { createKey } from './private/secure-defaults';
+import { createKey, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerAtLeast, parseArn, show } from './private/validation';
 
@@ -311,10 +311,9 @@ export class PluginStore extends Construct {
     }));
 
     if (network) {
-      this.securityGroup = new ec2.SecurityGroup(this, 'HandlerSecurityGroup', {
+      this.securityGroup = egressRestrictedSecurityGroup(this, 'HandlerSecurityGroup', {
         vpc: network.vpc,
         description: 'MSK Connect plugin fetch handler: HTTPS out only (release downloads, S3, CloudFormation response)',
-        allowAllOutbound: false,
       });
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
         'HTTPS through the NAT gateway: pinned release artifacts, the plugin bucket (S3) and the CloudFormation response URL');

@@ -18,7 +18,7 @@ import { sharedAlarmTopic } from './private/alarm-topic';
 import { bootstrapBrokersLookup } from './private/bootstrap-lookup';
 import { checkBrokerInstanceType, checkLogDelivery, checkServerPropertyValues, registerClusterName } from './private/checks-msk';
 import { checkSubnetsInVpc, recordVpc } from './private/connectivity';
-import { createKey, createLogGroup } from './private/secure-defaults';
+import { createKey, createLogGroup, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkOneOf, show } from './private/validation';
 
@@ -609,10 +609,9 @@ export class MskCluster extends MskClusterBase {
 
     this.encryptionKey = props.encryptionKey ?? createKey(this, 'Key', `Encrypts the data volumes of MSK cluster ${this.clusterName}`, props.removalPolicy);
 
-    const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroups = props.securityGroups ?? [egressRestrictedSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `MSK brokers of ${this.clusterName}: client ports open only to client security groups`,
-      allowAllOutbound: false,
     })];
     this.connections = new ec2.Connections({ securityGroups, defaultPort: ec2.Port.tcp(this.defaultPort()) });
 

@@ -17,7 +17,7 @@ import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, 
 import { checkLogDelivery } from './private/checks-msk';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc, Destination, differentVpcs, recordedVpc } from './private/connectivity';
 import { secretsManagerEndpointOf } from './private/endpoints';
-import { createLogGroup } from './private/secure-defaults';
+import { createLogGroup, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
 import { checkNoRepeats, show } from './private/validation';
 import { IWorkerConfiguration } from './worker-configuration';
@@ -335,10 +335,9 @@ export class MskConnector extends Resource implements IMskConnector {
     this.connectorConfiguration = config;
 
     this.capacity = props.capacity ?? ConnectorCapacity.provisioned();
-    const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroups = props.securityGroups ?? [egressRestrictedSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `MSK Connect workers of ${props.connectorName}: egress to the brokers and declared endpoints only`,
-      allowAllOutbound: false,
     })];
     this.connections = new ec2.Connections({ securityGroups });
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);

@@ -9,7 +9,7 @@ import { checkAvailabilityZoneNames, checkRetentionDays } from './private/checks
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from './private/cidr';
 import { registerSecretsManagerEndpoint } from './private/endpoints';
 import { roleWithManagedPolicy } from './private/roles';
-import { createLogGroup } from './private/secure-defaults';
+import { createLogGroup, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { checkIntegerAtLeast, checkIntegerRange, show } from './private/validation';
 
 /**
@@ -237,10 +237,9 @@ export class PrivateSubnetWithNat extends Construct {
     if (cfnVpc instanceof ec2.CfnVPC && (cfnVpc.enableDnsSupport === false || cfnVpc.enableDnsHostnames !== true)) {
       throw new Error(`\`secretsManagerEndpoint\` needs DNS support and DNS host names on \`vpc\` ${show(this.vpc.node.path)} (the endpoint's private DNS name answers only then), got enableDnsSupport ${show(cfnVpc.enableDnsSupport ?? true)}, enableDnsHostnames ${show(cfnVpc.enableDnsHostnames ?? false)}`);
     }
-    const securityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+    const securityGroup = egressRestrictedSecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
       vpc: this.vpc,
       description: 'Secrets Manager interface endpoint: HTTPS from the clients let in by security group only',
-      allowAllOutbound: false,
     });
     const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
       vpc: this.vpc,

@@ -127,6 +127,17 @@ describe('cluster connection', () => {
   });
 });
 
+describe('egress', () => {
+  test('a connector whose egress rules all name other security groups keeps the no-traffic rule inline (else EC2 adds allow-all)', () => {
+    const { template } = connector();
+    const groups = template().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^MSK Connect workers of orders-sink') } });
+    const [group] = Object.values(groups);
+    expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }]);
+    // Its one real egress rule, to the brokers, is a separate resource.
+    template().hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 9098, ToPort: 9098, DestinationSecurityGroupId: Match.anyValue() });
+  });
+});
+
 describe('shared defaults', () => {
   test('a cluster and its connectors share one alarm topic and one logs key per stack', () => {
     const base = pipelineBase({ flowLogs: true });

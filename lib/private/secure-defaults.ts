@@ -1,4 +1,5 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -90,4 +91,28 @@ export function createLogGroup(scope: Construct, id: string, options: SecureLogG
     retention: options.retention ?? DEFAULT_LOG_RETENTION,
     removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
   });
+}
+
+/** The egress rule aws-cdk-lib uses to match no traffic (an address no host has, an ICMP type that does not exist). */
+const NO_TRAFFIC = { cidrIp: '255.255.255.255/32', description: 'Disallow all traffic', ipProtocol: 'icmp', fromPort: 252, toPort: 86 };
+
+/**
+ * A security group that allows no egress but the rules added to it. aws-cdk-lib drops its no-traffic placeholder from
+ * the group as soon as any egress rule is added, also when that rule is a separate `AWS::EC2::SecurityGroupEgress`
+ * (every rule to another security group). The group is then created with no `SecurityGroupEgress`, which EC2 answers
+ * with an allow-all rule ("if you do not add egress rules, we add egress rules that allow all outbound IPv4 and IPv6
+ * traffic", AWS::EC2::SecurityGroup reference), and the template alone no longer shows that egress is closed. Here the
+ * placeholder stays whenever the group has no inline egress rule of its own.
+ */
+export function egressRestrictedSecurityGroup(scope: Construct, id: string, props: Omit<ec2.SecurityGroupProps, 'allowAllOutbound'>): ec2.SecurityGroup {
+  const group = new ec2.SecurityGroup(scope, id, { ...props, allowAllOutbound: false });
+  const cfn = group.node.defaultChild as ec2.CfnSecurityGroup;
+  const inline = cfn.securityGroupEgress;
+  cfn.securityGroupEgress = Lazy.any({
+    produce: () => {
+      const rules = Stack.of(group).resolve(inline) as unknown[] | undefined;
+      return rules && rules.length > 0 ? rules : [NO_TRAFFIC];
+    },
+  });
+  return group;
 }
