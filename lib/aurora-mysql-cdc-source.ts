@@ -233,6 +233,10 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
   /** Hours the binlog is kept. */
   public readonly binlogRetentionHours: number;
 
+  /** Backup retention in days, and what happens to the cluster when it leaves the stack (for the acknowledgements). */
+  private readonly backupDays: number;
+  private readonly removal: RemovalPolicy;
+
   constructor(scope: Construct, id: string, props: AuroraMySqlCdcSourceProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -243,6 +247,8 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     checkIntegerRange('binlogRetentionHours', binlogHours, 1, 2160);
     const backupDays = (props.backupRetention ?? Duration.days(14)).toDays();
     checkIntegerRange('backupRetention', backupDays, 7, 35);
+    this.backupDays = backupDays;
+    this.removal = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const username = props.cdcUsername ?? 'debezium';
     // A token is checked at deploy time by the setup handler.
     if (!Token.isUnresolved(username) && !/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(username)) {
@@ -546,10 +552,13 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const backtrack = 'Backtrack stays off on a CDC source: it rewinds data without writing binlog events, so Debezium would miss the change and the sink would drift.';
     acknowledge(cluster, 'AwsSolutions-RDS14', backtrack);
     acknowledge(cluster, `${GUARD}::aurora_cluster_backtracking_enabled_check`, backtrack);
+    const onRemoval = this.removal === RemovalPolicy.RETAIN ? 'the cluster is retained when it leaves the stack'
+      : this.removal === RemovalPolicy.SNAPSHOT ? 'a final snapshot is taken when the cluster leaves the stack'
+        : 'the cluster and its automated backups are deleted with the stack (removalPolicy DESTROY)';
     for (const instance of this.cluster.node.children.filter((c) => c.node.defaultChild instanceof rds.CfnDBInstance)) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         acknowledge(instance, `${pack}-RDSInBackupPlan`,
-          'Aurora backs up the whole cluster continuously (point-in-time restore, 14 days by default, retained snapshots on deletion); Aurora member instances hold no data of their own to put in an AWS Backup plan.');
+          `Aurora backs up the whole cluster continuously, with point-in-time restore over its ${this.backupDays} days of backup retention, and ${onRemoval}; Aurora member instances hold no data of their own to put in an AWS Backup plan.`);
       }
     }
     const cdcRotation = 'Rotating this password under the running Debezium connector breaks it on its next reconnect (its configuration provider reads the secret only at start, with config.action.reload=none); rotate it by hand with a connector restart, as the README describes.';

@@ -763,7 +763,10 @@ export class ClickHouseSinkConnector extends Construct {
       this.connector.allowToResource(this.clickHouseVpcEndpoint, props.endpoint.port, `${description} over AWS PrivateLink`,
         `ClickHouse ${show(props.endpoint.hostname)} (PrivateLink endpoint)`);
     } else if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {
-      this.connector.allowInternetEgress(props.endpoint.port, `${description} through the NAT gateway`, `ClickHouse ${show(props.endpoint.hostname)}`);
+      this.connector.allowInternetEgress(props.endpoint.port, `${description} through the NAT gateway`, `ClickHouse ${show(props.endpoint.hostname)}`,
+        props.endpoint.isCloud
+          ? 'a ClickHouse Cloud service\'s public endpoint has no fixed address range a security group can name; the connection is TLS to its host name, verified by the JVM, and leaves through the NAT gateways\' Elastic IPs (stack output NatGatewayPublicIps), the addresses to put in the service\'s IP access list. ClickHouseEndpoint.privateLink replaces this rule with one to an interface endpoint.'
+          : undefined);
     } else {
       this.connector.connections.allowTo(props.endpoint.peer, ec2.Port.tcp(props.endpoint.port), description);
     }

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { acknowledge, GUARD } from './private/acknowledge';
+import { acknowledge, acknowledgeChecklistItem, GUARD } from './private/acknowledge';
 import { checkMaxLength, checkNoUrlCredentials } from './private/checks-connect';
 import { checkNatEgress } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
@@ -316,7 +316,8 @@ export class PluginStore extends Construct {
         description: 'MSK Connect plugin fetch handler: HTTPS out only (release downloads, S3, CloudFormation response)',
       });
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
-        'HTTPS through the NAT gateway: pinned release artifacts, the plugin bucket (S3) and the CloudFormation response URL');
+        'HTTPS through the NAT gateway: release artifacts, the plugin bucket (S3) and the CloudFormation response URL');
+      acknowledgeChecklistItem(this.securityGroup, 5, 'TCP 443 to any address: the handler runs only during deployments; it downloads release artifacts from their public URLs (checked against the checksums the stack gives), writes to S3 and answers CloudFormation on a pre-signed S3 URL; the release hosts have no address range a security group can name. The traffic leaves through the NAT gateways and the flow logs.');
       const subnets = network.subnets.subnets;
       this.node.addValidation({
         validate: () => checkNatEgress('the plugin fetch handler', subnets,
@@ -339,7 +340,7 @@ export class PluginStore extends Construct {
       vpc: network && this.securityGroup ? { vpc: network.vpc, subnets: network.subnets, securityGroup: this.securityGroup } : undefined,
       reasons: {
         // True only of a store created without a VPC: ConnectorPlugin used directly, with no \`vpc\` given.
-        outsideVpc: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS pinned by SHA-256 and writes to S3, and reaches nothing inside a VPC.',
+        outsideVpc: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS, refuses any whose SHA-256 differs from the checksum the stack gives, writes to S3, and reaches nothing inside a VPC.',
         invokedBy: 'Invoked only by CloudFormation, once per plugin change',
       },
     });
@@ -374,10 +375,10 @@ export class PluginStore extends Construct {
       acknowledge(bucket, `${GUARD}::s3_event_notifications_enabled_check`,
         'Nothing consumes events of this bucket: it is written only by the deploy-time plugin handler (or by S3 log delivery), and access is recorded in server access logs.');
       acknowledge(bucket, `${GUARD}::s3_bucket_object_lock_enabled_check`,
-        'Versioning and retain-on-delete protect the objects; plugins can be rebuilt from their pinned URLs and checksums, and WORM retention would stop superseded plugins and old logs from ever being removed.');
+        'Versioning and retain-on-delete protect the objects; the handler re-creates a plugin from its release URLs (checked against the checksums the stack gives) on the next deployment, and WORM retention would stop superseded plugins and old logs from ever being removed.');
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
         acknowledge(bucket, `${pack}-S3BucketReplicationEnabled`,
-          'Plugins are rebuilt from their pinned release URLs and checksums on demand, and access logs are kept for a year; a cross-region copy adds cost without a recovery need.');
+          'The handler re-creates a plugin from its release URLs (checked against the checksums the stack gives) on the next deployment, and access logs are kept for a year; a cross-region copy adds cost without a recovery need.');
       }
     }
   }

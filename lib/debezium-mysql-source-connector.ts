@@ -11,6 +11,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { MskConnector } from './msk-connector';
+import { acknowledgeChecklistItem } from './private/acknowledge';
 import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
@@ -506,6 +507,9 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
     });
     this.connector.allowToResource(props.source, props.source.port,
       `MSK Connect workers of ${props.connectorName} to the CDC source database (MySQL over TLS)`, `database ${show(props.source.node.path)}`);
+    if ((props.sslMode ?? MySqlSslMode.REQUIRED) === MySqlSslMode.REQUIRED) {
+      acknowledgeChecklistItem(this.connector, 57, 'database.ssl.mode=required encrypts the connection to MySQL but does not verify the server: verify_ca and verify_identity need a truststore with the RDS CA on the workers, which this construct does not provide yet. Residual risk: whoever can redirect the workers\' traffic inside the VPC could impersonate the database and learn the Debezium password, whose user may only read the captured databases and the binlog.');
+    }
   }
 
   /**

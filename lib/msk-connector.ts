@@ -12,6 +12,7 @@ import { IConnectorPlugin } from './connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
 import { IMskCluster, MskPorts } from './msk-cluster';
+import { acknowledgeChecklistItem } from './private/acknowledge';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
 import { checkLogDelivery } from './private/checks-msk';
@@ -337,7 +338,7 @@ export class MskConnector extends Resource implements IMskConnector {
     this.capacity = props.capacity ?? ConnectorCapacity.provisioned();
     const securityGroups = props.securityGroups ?? [egressRestrictedSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `MSK Connect workers of ${props.connectorName}: egress to the brokers and declared endpoints only`,
+      description: `MSK Connect workers of ${props.connectorName}: egress only on the ports of the brokers and of the destinations the connector declares`,
     })];
     this.connections = new ec2.Connections({ securityGroups });
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
@@ -349,7 +350,8 @@ export class MskConnector extends Resource implements IMskConnector {
       if (endpoint) {
         this.allowToResource(endpoint, 443, `HTTPS to the Secrets Manager interface endpoint (config provider) from ${props.connectorName}`, 'the Secrets Manager interface endpoint');
       } else {
-        this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API');
+        this.allowInternetEgress(443, 'HTTPS to the Secrets Manager API (config provider) through the NAT gateway', 'the Secrets Manager API',
+          'the Secrets Manager API has no address range a security group can name, and this VPC has no Secrets Manager interface endpoint (PrivateSubnetWithNat `secretsManagerEndpoint` adds one and replaces this rule); the traffic is TLS to the regional endpoint and leaves through the NAT gateways.');
       }
     }
     this.node.addValidation({ validate: () => this.checkConnectivity(securityGroups) });
@@ -452,11 +454,17 @@ export class MskConnector extends Resource implements IMskConnector {
 
   /**
    * Allows the workers to reach the internet on a TCP port (through the NAT gateway of their subnets), and makes the
-   * synth-time connectivity check require that path.
+   * synth-time connectivity check require that path. `whyAnyAddress`, when given, is recorded on the security group
+   * as the reason the rule names any address (the security report quotes it under checklist item 5).
    */
-  public allowInternetEgress(port: number, description: string, destination: string): void {
+  public allowInternetEgress(port: number, description: string, destination: string, whyAnyAddress?: string): void {
     this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), description);
     this.destinations.push({ name: destination, port, cidr: '0.0.0.0/0' });
+    if (whyAnyAddress) {
+      for (const sg of this.connections.securityGroups) {
+        acknowledgeChecklistItem(sg, 5, `TCP ${port} to any address: ${whyAnyAddress}`);
+      }
+    }
   }
 
   /**

@@ -206,7 +206,7 @@ describe('bad input (#14)', () => {
       expect(fn.Properties.VpcConfig).toBeUndefined();
       expect(fn.Metadata.acknowledged_rules).toContainEqual({
         id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-        reason: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS pinned by SHA-256 and writes to S3, and reaches nothing inside a VPC.',
+        reason: 'The plugin was created without a `vpc`, so no VPC of the stack is known to this handler; it runs only during deployments, downloads public release artifacts over HTTPS, refuses any whose SHA-256 differs from the checksum the stack gives, writes to S3, and reaches nothing inside a VPC.',
       });
     });
 

@@ -69,3 +69,18 @@ export function acknowledgeDeployTimeHandler(fn: IConstruct, reasons: DeployTime
   }
   acknowledge(fn, `${GUARD}::lambda_inside_vpc_check`, reasons.outsideVpc);
 }
+
+/**
+ * Records, in the template only (`Metadata.acknowledged_rules`, id `security-checklist::<item>`), why a resource
+ * meets an item of the security checklist that no rule pack checks only with a stated exception (e.g. internet
+ * egress to a service with no fixed address range). The security report quotes it next to the item's evidence; no
+ * rule pack reads it, so it hides no finding.
+ */
+export function acknowledgeChecklistItem(resource: IConstruct, item: number, reason: string): void {
+  const target = resource instanceof CfnResource ? resource : resource.node.defaultChild;
+  if (!(target instanceof CfnResource)) {
+    throw new Error(`cannot acknowledge checklist item ${item} on '${resource.node.path}': it is not a CloudFormation resource`);
+  }
+  const all = (target.getMetadata('acknowledged_rules') as Acknowledged[] | undefined) ?? [];
+  target.addMetadata('acknowledged_rules', [...all, { id: `security-checklist::${item}`, reason }]);
+}
