@@ -85,28 +85,30 @@ describe('security review report', () => {
     }
   });
 
-  test('what the templates fail today is FAIL or ACKNOWLEDGED, with the resource that decides it', async () => {
+  test('what the templates fail or acknowledge today, with the resource that decides it', async () => {
     const c = await verdicts(REPORTED_STACKS[1], cdc);
     const p = await verdicts(REPORTED_STACKS[0], pipeline);
-    // The Aurora security group's all-traffic egress and the connectors' 0.0.0.0/0 egress on 443/8443.
-    expect(c.get(5)!.status).toBe('FAIL');
-    expect(c.get(5)!.failing).toContainEqual(expect.stringMatching(/^SourceClusterSecurityGroup\w+: egress all traffic to any IPv4 address/));
-    expect(p.get(5)!.failing).toContainEqual(expect.stringMatching(/^ClickHouseSinkConnectorSecurityGroup\w+: egress tcp 8443 to any IPv4 address/));
-    // "declared endpoints only" next to 0.0.0.0/0 egress is called out as false.
-    expect(p.get(4)!.failing).toContainEqual(expect.stringMatching(/declared endpoints only": its egress reaches any address: egress tcp 443/));
-    // The example plugins' zero checksums.
+    // The example plugins' zero checksums (the operator gives real ones).
     expect(p.get(24)!.status).toBe('FAIL');
     expect(p.get(24)!.failing[0]).toMatch(/^ClickHouseSinkPlugin\w+: ClickHouseSinkPluginArtifact\w+ gives clickhouse-kafka-connect-v[\d.]+\.zip Sha256 0{64} and msk-config-providers-\S+ Sha256 0{64}: placeholders, not checksums/);
-    // The CDK default-SG handler: AWS managed policy, and a log group Lambda makes unencrypted and never expiring.
-    expect(p.get(30)!.failing).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProviderRole\w+: AWS managed service-role\/AWSLambdaBasicExecutionRole$/)]);
-    expect(p.get(42)!.failing).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler\w+: logs to \/aws\/lambda/)]);
-    // The RDS monitoring role's trust, evaluated for a service acting for another account.
-    expect(c.get(25)!.failing).toEqual([expect.stringMatching(/^SourceMonitoringRole\w+: monitoring\.rds\.amazonaws\.com acting for another account .* may assume it/)]);
-    // kafka:List* on "*" in the connector roles: acknowledged, with the reason.
-    expect(p.get(28)!.status).toBe('ACKNOWLEDGED');
-    expect(p.get(28)!.evidence.join('\n')).toMatch(/ControlPlaneListing: kafka:GetBootstrapBrokers, kafka:ListClusters, kafka:ListClustersV2 on \* — acknowledged \(AwsSolutions-IAM5 for that resource\): "kafka:GetBootstrapBrokers/);
-    // Debezium does not verify the database server.
-    expect(c.get(57)!.failing).toEqual([expect.stringMatching(/^DebeziumConnector\w+: database\.ssl\.mode=required: encrypts at most, does not check the server certificate/)]);
+    // The CDC setup handler's 443 to any address, which no acknowledgement answers.
+    expect(c.get(5)!.status).toBe('FAIL');
+    expect(c.get(5)!.failing).toEqual([expect.stringMatching(/^SourceSetupSecurityGroup\w+: egress tcp 443 to any IPv4 address/)]);
+    // The sink's 8443 to ClickHouse Cloud and the fetch handler's 443: acknowledged, with the reason quoted.
+    expect(p.get(5)!.status).toBe('ACKNOWLEDGED');
+    expect(p.get(5)!.evidence.join('\n')).toMatch(/ClickHouseSinkConnectorSecurityGroup\w+: egress tcp 8443 to any IPv4 address .* — acknowledged \(security-checklist::5\)|"TCP 8443 to any address: a ClickHouse Cloud service's public endpoint has no fixed address range/);
+    // Debezium does not verify the database server: the residual risk is acknowledged where the reviewer reads.
+    expect(c.get(57)!.status).toBe('ACKNOWLEDGED');
+    expect(c.get(57)!.evidence.join('\n')).toContain('Residual risk: whoever can redirect the workers\' traffic inside the VPC could impersonate the database');
+    // What the #15 fixes closed: no managed policy, no unencrypted handler log group, confused-deputy trust, no
+    // wildcard control plane in connector roles, no all-traffic egress on the Aurora group.
+    for (const v of [p, c]) {
+      for (const item of [25, 30, 42]) {
+        expect(`${item} ${v.get(item)!.status}`).toBe(`${item} PASS`);
+      }
+    }
+    expect(JSON.stringify([pipeline, cdc])).not.toContain('kafka:ListClusters');
+    expect(cdc.Resources[idOf(cdc, 'AWS::EC2::SecurityGroup', /^SourceClusterSecurityGroup/)].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
   });
 
   test('the encryption facts the old report left out are there: the Aurora cluster, its instances, both secrets, the Debezium TLS mode', async () => {
@@ -119,13 +121,18 @@ describe('security review report', () => {
     expect(report).toMatch(/\| DebeziumConnector\w+ → MySQL <SourceCluster\w+\.Endpoint\.Address> \| TCP 3307 \| .* \| database\.ssl\.mode=required: TLS, server NOT verified \|/);
   });
 
-  test('false acknowledgement reasons are called false; true ones hold', () => {
-    // "retained snapshots on deletion" while the cluster is DeletionPolicy Retain.
-    expect(report).toMatch(/\| SourceClusterWriter\w+ \| RDS::DBInstance \| .*retained snapshots on deletion.* \| \*\*false:\*\* SourceCluster\w+ has DeletionPolicy Retain/);
-    // "pinned by SHA-256" next to checksums of zeros.
-    expect(report).toMatch(/\| ConnectorPluginStoreHandler\w+ \| Lambda::Function \| .*pinned by SHA-256.* \| \*\*false:\*\* placeholder checksums pin nothing/);
-    // Actions on "*" checked against the Service Authorization Reference data of iam-simulate.
-    expect(report).toMatch(/\| MskBootstrapBrokersLookupPolicy\w+ \| IAM::ManagedPolicy \| `AwsSolutions-IAM5\[Resource::\*\]` \| kafka:GetBootstrapBrokers has no IAM resource type.* \| checked against the template: holds \(and against the Service Authorization Reference as packaged in @cloud-copilot\/iam-data/);
+  test('false acknowledgement reasons are called false; true ones hold', async () => {
+    // Reasons the old report stood next to: each is checked against the template it is in.
+    const t = copy(cdc);
+    const writer = t.Resources[idOf(t, 'AWS::RDS::DBInstance', /^SourceClusterWriter/)];
+    writer.Metadata.acknowledged_rules.push({ id: 'HIPAA.Security-RDSInBackupPlan', reason: 'Aurora backs up the cluster continuously, with retained snapshots on deletion.' });
+    const handler = t.Resources[idOf(t, 'AWS::Lambda::Function', /^ConnectorPluginStoreHandler/)];
+    handler.Metadata.acknowledged_rules.push({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: 'It downloads release artifacts pinned by SHA-256.' });
+    const broken = (await reportStack(REPORTED_STACKS[1], t)).markdown.join('\n');
+    expect(broken).toMatch(/\| SourceClusterWriter\w+ \| RDS::DBInstance \| .*retained snapshots on deletion.* \| \*\*false:\*\* SourceCluster\w+ has DeletionPolicy Retain/);
+    expect(broken).toMatch(/\| ConnectorPluginStoreHandler\w+ \| Lambda::Function \| .*pinned by SHA-256.* \| \*\*false:\*\* placeholder checksums pin nothing/);
+    // The templates' own reasons make no claim the template contradicts.
+    expect(report).not.toContain('**false:**');
   });
 
   test('resource counts leave out AWS::CDK::Metadata and nothing else', async () => {
@@ -204,48 +211,71 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
   });
 
   test('an egress acknowledgement turns item 5 from FAIL to ACKNOWLEDGED, quoting its reason; narrowing the egress passes it', async () => {
+    const t = copy(cdc);
+    const sg = t.Resources[idOf(t, 'AWS::EC2::SecurityGroup', /^SourceSetupSecurityGroup/)];
+    expect((await verdicts(REPORTED_STACKS[1], t)).get(5)!.status).toBe('FAIL');
+    sg.Metadata = { acknowledged_rules: [{ id: 'security-checklist::egress', reason: 'The CloudFormation response URL has no fixed address range to narrow the egress to.' }] };
+    const acknowledged = (await verdicts(REPORTED_STACKS[1], t)).get(5)!;
+    expect(acknowledged.status).toBe('ACKNOWLEDGED');
+    expect(acknowledged.evidence.join('\n')).toContain('"The CloudFormation response URL has no fixed address range to narrow the egress to."');
+    // Without its acknowledgements, the sink's 8443 rule fails the item; narrowed to a range, it passes.
+    const bare = copy(pipeline);
+    const sinkGroup = bare.Resources[idOf(bare, 'AWS::EC2::SecurityGroup', /^ClickHouseSinkConnectorSecurityGroup/)];
+    delete sinkGroup.Metadata;
+    const handlerGroup = bare.Resources[idOf(bare, 'AWS::EC2::SecurityGroup', /^ConnectorPluginStoreHandlerSecurityGroup/)];
+    delete handlerGroup.Metadata;
+    expect((await verdicts(REPORTED_STACKS[0], bare)).get(5)!.status).toBe('FAIL');
+    for (const group of [sinkGroup, handlerGroup]) {
+      for (const rule of group.Properties.SecurityGroupEgress) {
+        rule.CidrIp = '198.51.100.0/24';
+      }
+    }
+    expect((await verdicts(REPORTED_STACKS[0], bare)).get(5)!.status).toBe('PASS');
+  });
+
+  test('a security-group description that claims more than its rules allow fails item 4', async () => {
     const t = copy(pipeline);
     const sg = t.Resources[idOf(t, 'AWS::EC2::SecurityGroup', /^ClickHouseSinkConnectorSecurityGroup/)];
-    sg.Metadata = { acknowledged_rules: [{ id: 'security-checklist::egress', reason: 'ClickHouse Cloud publishes no fixed address range to narrow the egress to.' }] };
-    const acknowledged = (await verdicts(REPORTED_STACKS[0], t)).get(5)!;
-    expect(acknowledged.status).toBe('ACKNOWLEDGED');
-    expect(acknowledged.evidence.join('\n')).toContain('"ClickHouse Cloud publishes no fixed address range to narrow the egress to."');
-    const narrowed = copy(pipeline);
-    for (const rule of narrowed.Resources[idOf(narrowed, 'AWS::EC2::SecurityGroup', /^ClickHouseSinkConnectorSecurityGroup/)].Properties.SecurityGroupEgress) {
-      rule.CidrIp = '198.51.100.0/24';
-    }
-    const v = await verdicts(REPORTED_STACKS[0], narrowed);
-    expect(v.get(5)!.status).toBe('PASS');
-    // The group description no longer contradicts its rules either.
-    expect(v.get(4)!.status).toBe('PASS');
+    expect((await verdicts(REPORTED_STACKS[0], t)).get(4)!.status).toBe('PASS');
+    sg.Properties.GroupDescription = 'MSK Connect workers: egress to the brokers and declared endpoints only';
+    const v = (await verdicts(REPORTED_STACKS[0], t)).get(4)!;
+    expect(v.status).toBe('FAIL');
+    expect(v.failing).toContainEqual(expect.stringMatching(/declared endpoints only": its egress reaches any address: egress tcp 8443/));
   });
 
-  test('an acknowledgement may name the checklist item: the CDK handler\'s implicit log group becomes ACKNOWLEDGED', async () => {
-    const t = copy(pipeline);
-    const fn = t.Resources[idOf(t, 'AWS::Lambda::Function', /^CustomVpcRestrictDefaultSG/)];
-    fn.Metadata.acknowledged_rules.push({ id: 'security-checklist::42', reason: 'CDK creates this provider; it runs once per deployment and logs no data.' });
-    const v = (await verdicts(REPORTED_STACKS[0], t)).get(42)!;
+  test('an acknowledgement may name the checklist item, and answers only that item', async () => {
+    const t = copy(cdc);
+    const sg = t.Resources[idOf(t, 'AWS::EC2::SecurityGroup', /^SourceSetupSecurityGroup/)];
+    sg.Metadata = { acknowledged_rules: [{ id: 'security-checklist::5', reason: 'It runs only during deployments.' }] };
+    const v = (await verdicts(REPORTED_STACKS[1], t)).get(5)!;
     expect(v.status).toBe('ACKNOWLEDGED');
-    expect(v.evidence[0]).toMatch(/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler\w+: logs to \/aws\/lambda\/.* — acknowledged \(security-checklist::42\): "CDK creates this provider/);
+    expect(v.evidence.join('\n')).toMatch(/SourceSetupSecurityGroup\w+: egress tcp 443 to any IPv4 address .* — acknowledged \(security-checklist::5\): "It runs only during deployments\."/);
     // An acknowledgement of another item does not answer it.
-    fn.Metadata.acknowledged_rules[fn.Metadata.acknowledged_rules.length - 1].id = 'security-checklist::41';
-    expect((await verdicts(REPORTED_STACKS[0], t)).get(42)!.status).toBe('FAIL');
+    sg.Metadata.acknowledged_rules[0].id = 'security-checklist::41';
+    expect((await verdicts(REPORTED_STACKS[1], t)).get(5)!.status).toBe('FAIL');
   });
 
-  test('real checksums pass item 24 and make the reasons that cite the pins hold', async () => {
-    const t = copy(pipeline);
-    for (const id of Object.keys(t.Resources).filter((x) => t.Resources[x].Type === 'Custom::ConnectorPluginArtifact')) {
-      t.Resources[id].Properties.Sources.forEach((s: any, i: number) => { s.Sha256 = `${i}f`.repeat(32); });
+  test('real checksums pass item 24, and a reason that cites the pins holds only then', async () => {
+    const withPinClaim = (template: any) => {
+      const t = copy(template);
+      const bucket = t.Resources[idOf(t, 'AWS::S3::Bucket', /^ConnectorPluginStoreAccessLogs/)];
+      for (const a of bucket.Metadata.acknowledged_rules.filter((x: any) => /S3BucketReplicationEnabled/.test(x.id))) {
+        a.reason = 'Plugins are rebuilt from their pinned release URLs and checksums on demand.';
+      }
+      return t;
+    };
+    const real = withPinClaim(pipeline);
+    for (const id of Object.keys(real.Resources).filter((x) => real.Resources[x].Type === 'Custom::ConnectorPluginArtifact')) {
+      real.Resources[id].Properties.Sources.forEach((s: any, i: number) => { s.Sha256 = `${i}f`.repeat(32); });
     }
-    const report = await reportStack(REPORTED_STACKS[0], t);
-    expect(report.verdicts.find((x) => x.item === 24)!.status).toBe('PASS');
-    // With the checksums real, the replication reason ("rebuilt from their pinned release URLs and checksums") holds, so
-    // it answers item 41 again; with zeros it does not.
-    expect(report.verdicts.find((x) => x.item === 41)!.status).toBe('ACKNOWLEDGED');
-    const today = (await verdicts(REPORTED_STACKS[0], pipeline)).get(41)!;
-    expect(today.status).toBe('FAIL');
-    expect(today.failing[0]).toMatch(/^ConnectorPluginStoreAccessLogs\w+: no ReplicationConfiguration — acknowledged \(HIPAA\.Security-S3BucketReplicationEnabled\), but the reason is false: placeholder checksums/);
-    expect(report.markdown.join('\n')).toMatch(/\| ConnectorPluginStoreHandler\w+ \| Lambda::Function \| .*pinned by SHA-256.* \| checked against the template: holds \|/);
+    const pinned = await reportStack(REPORTED_STACKS[0], real);
+    expect(pinned.verdicts.find((x) => x.item === 24)!.status).toBe('PASS');
+    expect(pinned.verdicts.find((x) => x.item === 41)!.status).toBe('ACKNOWLEDGED');
+    const zeros = (await verdicts(REPORTED_STACKS[0], withPinClaim(pipeline))).get(41)!;
+    expect(zeros.status).toBe('FAIL');
+    expect(zeros.failing[0]).toMatch(/^ConnectorPluginStoreAccessLogs\w+: no ReplicationConfiguration — acknowledged \(HIPAA\.Security-S3BucketReplicationEnabled\), but the reason is false: placeholder checksums/);
+    // The template's own reason makes no claim that depends on the checksums, so it answers item 41 either way.
+    expect((await verdicts(REPORTED_STACKS[0], pipeline)).get(41)!.status).toBe('ACKNOWLEDGED');
   });
 
   test('a trust policy with the confused-deputy conditions passes item 25 when evaluated', async () => {
