@@ -91,7 +91,7 @@ describe('AuroraMySqlCdcSource', () => {
   });
 
   test('exported logs go to pre-created, encrypted log groups kept a year (no log-retention Lambda)', () => {
-    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.LogGroupName));
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.LogGroupName ?? ''));
     for (const log of ['audit', 'error', 'general', 'slowquery']) {
       expect(groups.some((g) => g.includes(`/${log}`) && g.includes('/aws/rds/cluster/'))).toBe(true);
     }

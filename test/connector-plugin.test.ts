@@ -181,7 +181,7 @@ describe('bad input (#14)', () => {
         IpProtocol: 'tcp',
         FromPort: 443,
         ToPort: 443,
-        Description: 'HTTPS through the NAT gateway: pinned release artifacts, the plugin bucket (S3) and the CloudFormation response URL',
+        Description: 'HTTPS through the NAT gateway: release artifacts, the plugin bucket (S3) and the CloudFormation response URL',
       }]);
       const fns = t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('plugin artifacts') } });
       const fn = Object.values(fns)[0];

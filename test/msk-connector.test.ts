@@ -58,8 +58,8 @@ describe('cluster connection', () => {
     const { template } = connector();
     const t = template();
     const connectorSg = Object.entries(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MSK Connect workers') } }))[0];
-    const egress = connectorSg[1].Properties.SecurityGroupEgress ?? [];
-    expect(egress).toEqual([]);
+    // No inline rule but the no-traffic placeholder: every real egress rule is a separate resource.
+    expect(connectorSg[1].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })]);
     t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: { 'Fn::GetAtt': [connectorSg[0], 'GroupId'] },
       IpProtocol: 'tcp',
