@@ -3,31 +3,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance, IMskCluster,
+  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance,
   LeastPrivilegeConnectorRole, LeastPrivilegeConnectorRoleProps, MskCluster, PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../lib';
 import { testApp } from './support/compliance';
-import { EXAMPLE_SHA256, userKey } from './support/fixtures';
+import { EXAMPLE_SHA256, minimalSink, SINK_RELEASE, userKey } from './support/fixtures';
 
-const RELEASE = {
-  version: '1.3.5',
-  sha256: EXAMPLE_SHA256,
-  configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
-};
-
-/** A minimal Cloud sink named 'sink' in `stack`, reading `events` with an imported credentials secret. */
-function minimalSink(stack: Stack, cluster: IMskCluster, vpc: ec2.IVpc, props: Partial<ClickHouseSinkConnectorProps> = {}) {
-  return new ClickHouseSinkConnector(stack, 'Sink', {
-    cluster,
-    vpc,
-    connectorName: 'sink',
-    endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-    credentials: props.credentials ?? secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-    topics: ['events'],
-    release: RELEASE,
-    ...props,
-  });
-}
 
 function setup(props: Partial<ClickHouseSinkConnectorProps> = {}, options: { flowLogs?: boolean } = {}) {
   const stack = new Stack(testApp(), 'S');
@@ -46,7 +27,7 @@ function setup(props: Partial<ClickHouseSinkConnectorProps> = {}, options: { flo
     endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
     credentials,
     topics: ['events'],
-    release: RELEASE,
+    release: SINK_RELEASE,
     ...props,
   });
   return { stack, network, cluster, credentials, sink, template: () => Template.fromStack(stack) };
@@ -102,7 +83,7 @@ describe('connector configuration', () => {
   test('every typed sink property lands under its sink key', () => {
     // A release newer than the newest known (1.5.0): typed props are checked against 1.5.0, pass-through keys trusted.
     const { stack } = setup({
-      release: { ...RELEASE, version: '1.6.0' },
+      release: { ...SINK_RELEASE, version: '1.6.0' },
       exactlyOnce: false,
       topicToTableMap: { events: 'events_local' },
       clickhouseSettings: { insert_quorum: '2', async_insert: '0' },
@@ -183,7 +164,7 @@ describe('connector configuration', () => {
     template().hasResourceProperties('Custom::ConnectorPluginArtifact', {
       Sources: [
         { Url: 'https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/v1.3.5/clickhouse-kafka-connect-v1.3.5.zip', Sha256: EXAMPLE_SHA256 },
-        { Url: RELEASE.configProvider.url, Sha256: 'b'.repeat(64) },
+        { Url: SINK_RELEASE.configProvider.url, Sha256: 'b'.repeat(64) },
       ],
     });
   });
@@ -196,7 +177,7 @@ describe('release properties', () => {
     expect(() => setup({ bufferCount: 1000 })).toThrow('`bufferCount` is not accepted by ClickHouse sink 1.3.5: it arrived in 1.3.6');
     expect(() => setup({ debeziumCdcEnabled: true, valueFormat: SinkValueFormat.avro('https://registry.example.com') })).toThrow(
       "`debeziumCdcEnabled` (property 'debeziumCDCEnabled') is not accepted by ClickHouse sink 1.3.5: it arrived in 1.4.0");
-    expect(config(setup({ bufferCount: 1000, release: { ...RELEASE, version: '1.3.6' } }).stack)).toMatchObject({ bufferCount: '1000' });
+    expect(config(setup({ bufferCount: 1000, release: { ...SINK_RELEASE, version: '1.3.6' } }).stack)).toMatchObject({ bufferCount: '1000' });
   });
 
   test('a passed-through key the pinned release does not know is refused', () => {
@@ -207,14 +188,14 @@ describe('release properties', () => {
   });
 
   test('a release that does not exist is refused; a newer one is checked against the newest known, with a warning', () => {
-    expect(() => setup({ release: { ...RELEASE, version: '1.3.11' } })).toThrow(
+    expect(() => setup({ release: { ...SINK_RELEASE, version: '1.3.11' } })).toThrow(
       "`release.version` '1.3.11' is not a ClickHouse sink release this library knows the properties of (1.1.0,");
-    const { stack } = setup({ release: { ...RELEASE, version: '1.6.0' }, additionalProperties: { newSinkSetting: 'on' } });
+    const { stack } = setup({ release: { ...SINK_RELEASE, version: '1.6.0' }, additionalProperties: { newSinkSetting: 'on' } });
     Annotations.fromStack(stack).hasWarning('/S/Sink', Match.stringLikeRegexp('ClickHouse sink 1.6.0 is newer than the newest release this library knows the properties of \\(1.5.0\\)'));
   });
 
   test('debeziumCdcEnabled needs records with schemas and no changeEvents', () => {
-    const v140 = { ...RELEASE, version: '1.4.0' };
+    const v140 = { ...SINK_RELEASE, version: '1.4.0' };
     expect(() => setup({ release: v140, debeziumCdcEnabled: true })).toThrow(
       "`debeziumCdcEnabled` acts only on records whose value schema is Debezium's Envelope, so `valueFormat` needs schemas, got 'org.apache.kafka.connect.json.JsonConverter' with schemas.enable=false");
     expect(config(setup({ release: v140, debeziumCdcEnabled: true, valueFormat: SinkValueFormat.avro('https://registry.example.com') }).stack))
@@ -245,7 +226,7 @@ describe('network and permissions', () => {
       endpoint: ClickHouseEndpoint.selfHosted({ hostname: 'clickhouse.internal', ssl: false, peer: server }),
       credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
       topics: ['events'],
-      release: RELEASE,
+      release: SINK_RELEASE,
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 8123, ToPort: 8123, DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClickHouseServer'), 'GroupId'] } });
@@ -278,7 +259,7 @@ describe('network and permissions', () => {
       endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
       credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Creds2', 'clickhouse/ingest'),
       topics: ['events'],
-      release: RELEASE,
+      release: SINK_RELEASE,
       errorTolerance: ErrorTolerance.ALL,
       deadLetterQueue: { topicName: 'events-dlq', replicationFactor: 3 },
     })).toThrow('`deadLetterQueue.replicationFactor` must be a whole number between 1 and 2, got 3');
@@ -452,10 +433,10 @@ describe('bad input', () => {
     fails({ jdbcConnectionProperties: 'socket_timeout=1' }, "`jdbcConnectionProperties` must start with '?'");
   });
   test('fails on a release version that is not a release number', () => {
-    fails({ release: { ...RELEASE, version: 'v1.3.5' } }, "`release.version` must be a release number such as '1.3.5', got 'v1.3.5'");
+    fails({ release: { ...SINK_RELEASE, version: 'v1.3.5' } }, "`release.version` must be a release number such as '1.3.5', got 'v1.3.5'");
   });
   test('fails on a release older than 1.1.0', () => {
-    fails({ release: { ...RELEASE, version: '1.0.17' } }, "`release.version` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got '1.0.17'");
+    fails({ release: { ...SINK_RELEASE, version: '1.0.17' } }, "`release.version` must be 1.1.0 or later on MSK Connect (earlier releases lack the Jackson dependencies MSK Connect needs), got '1.0.17'");
   });
   test('fails on both plugin and release, or neither', () => {
     fails({ release: undefined }, 'give exactly one of `plugin` and `release`, got neither');
@@ -650,7 +631,7 @@ describe('bad input: consistency, values passed through, duplicates, secrets (#1
       endpoint: ClickHouseEndpoint.cloud({ hostname: 'abc123.eu-west-1.aws.clickhouse.cloud' }),
       credentials,
       topics: ['orders'],
-      release: RELEASE,
+      release: SINK_RELEASE,
     })).toThrow("`connectorName` 'events-to-clickhouse' is already used by 'S/Sink/Connector' in the same account and region");
   });
 });

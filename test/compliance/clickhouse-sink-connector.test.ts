@@ -1,39 +1,16 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import {
-  ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, IMskCluster, LeastPrivilegeConnectorRole, MskCluster,
-  PrivateSubnetWithNat,
-} from '../../lib';
+import { LeastPrivilegeConnectorRole, MskCluster, PrivateSubnetWithNat } from '../../lib';
 import { CfnTemplate } from '../support/cfn-resolver';
 import { testApp } from '../support/compliance';
-import { EXAMPLE_SHA256 } from '../support/fixtures';
+import { minimalSink } from '../support/fixtures';
 import { RuntimeOracle } from '../support/runtime-oracle';
 
 // The runtime oracle (IAM evaluation of the connector's requests) on a ClickHouse sink with a role of your own; the
 // sink's construct tests are in test/clickhouse-sink-connector.test.ts.
 
-const RELEASE = {
-  version: '1.3.5',
-  sha256: EXAMPLE_SHA256,
-  configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
-};
-
-/** A minimal Cloud sink named 'sink' in `stack`, reading `events` with an imported credentials secret. */
-function minimalSink(stack: Stack, cluster: IMskCluster, vpc: ec2.IVpc, props: Partial<ClickHouseSinkConnectorProps> = {}) {
-  return new ClickHouseSinkConnector(stack, 'Sink', {
-    cluster,
-    vpc,
-    connectorName: 'sink',
-    endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
-    credentials: props.credentials ?? secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
-    topics: ['events'],
-    release: RELEASE,
-    ...props,
-  });
-}
 
 describe('a role of your own', () => {
   test('a role of your own replaces the built one; the connector waits for its permissions; the oracle checks it suffices', async () => {

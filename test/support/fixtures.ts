@@ -1,9 +1,14 @@
 import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { testApp } from './compliance';
-import { CapturedTable, ConnectorPlugin, MskCluster, PluginSource, PrivateSubnetWithNat } from '../../lib';
+import {
+  CapturedTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorPlugin, IMskCluster, MskCluster, PluginSource,
+  PrivateSubnetWithNat,
+} from '../../lib';
 
 /** Example checksum for plugin sources in tests (the handler, not the construct, checks it against real bytes). */
 export const EXAMPLE_SHA256 = 'a'.repeat(64);
@@ -53,3 +58,24 @@ export const ORDERS: CapturedTable = {
     { name: 'paid_at', type: 'TIMESTAMP', nullable: true },
   ],
 };
+
+/** The ClickHouse sink release the tests use (placeholder checksums). */
+export const SINK_RELEASE = {
+  version: '1.3.5',
+  sha256: EXAMPLE_SHA256,
+  configProvider: { url: 'https://example.com/msk-config-providers-0.3.1-with-dependencies.jar', sha256: 'b'.repeat(64) },
+};
+
+/** A minimal Cloud sink named 'sink' in `stack`, reading `events` with an imported credentials secret. */
+export function minimalSink(stack: Stack, cluster: IMskCluster, vpc: ec2.IVpc, props: Partial<ClickHouseSinkConnectorProps> = {}) {
+  return new ClickHouseSinkConnector(stack, 'Sink', {
+    cluster,
+    vpc,
+    connectorName: 'sink',
+    endpoint: ClickHouseEndpoint.cloud({ hostname: 'h.clickhouse.cloud' }),
+    credentials: props.credentials ?? secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'clickhouse/ingest'),
+    topics: ['events'],
+    release: SINK_RELEASE,
+    ...props,
+  });
+}
