@@ -24,8 +24,7 @@ import { egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
-/** The ClickHouse Kafka Connect sink's connector class. */
-export const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.ClickHouseSinkConnector';
+const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.ClickHouseSinkConnector';
 
 /** Options of a ClickHouse Cloud endpoint. */
 export interface ClickHouseCloudEndpointOptions {
@@ -649,6 +648,9 @@ const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
  * });
  */
 export class ClickHouseSinkConnector extends Construct {
+  /** The ClickHouse Kafka Connect sink's connector class (`connector.class`). */
+  public static readonly CONNECTOR_CLASS = CLICKHOUSE_SINK_CONNECTOR_CLASS;
+
   /** The plugin URL of an official release. */
   public static releaseUrl(version: string): string {
     return `https://github.com/ClickHouse/clickhouse-kafka-connect/releases/download/v${version}/clickhouse-kafka-connect-v${version}.zip`;

@@ -101,7 +101,7 @@ const DISALLOWED_KEYS = [
 ];
 
 /** Throws unless MSK Connect accepts `key` in a worker configuration. */
-export function checkWorkerProperty(key: string, value: string): void {
+function checkWorkerProperty(key: string, value: string): void {
   if (!/^[a-zA-Z0-9._-]+$/.test(key) || /[\r\n]/.test(value)) {
     throw new Error(`\`properties\` must map property names to single-line values, got ${show(key)}=${show(value)}`);
   }
