@@ -9,6 +9,7 @@ import { acknowledge, GUARD } from './private/acknowledge';
 import { auroraRelease, checkNotSystemDatabase } from './private/checks-cdc';
 import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, recordVpc } from './private/connectivity';
 import { createDeployTimeHandler } from './private/deploy-time-handler';
+import { secretsManagerEndpointOf } from './private/endpoints';
 import { acknowledgeWildcardResources } from './private/iam-findings';
 import { RDS_CA_RSA2048_G1_REGIONS } from './private/rds-ca';
 import { roleWithManagedPolicy } from './private/roles';
@@ -449,6 +450,12 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     setupConnections.allowTo(this.cluster, ec2.Port.tcp(this.port), 'CDC setup handler to the writer (TLS, verified), during deployments');
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
       'HTTPS through the NAT gateway: Secrets Manager API and the CloudFormation response URL (S3)');
+    // With the VPC's Secrets Manager interface endpoint (private DNS), the Secrets Manager host name resolves to the
+    // endpoint inside the VPC: the handler must be let into its security group.
+    const endpoint = secretsManagerEndpointOf(vpc);
+    if (endpoint) {
+      setupConnections.allowTo(endpoint, ec2.Port.tcp(443), 'CDC setup handler to the Secrets Manager interface endpoint, during deployments');
+    }
     this.node.addValidation({
       validate: () => [
         ...checkSecurityGroupPath(`the setup handler of ${show(this.node.path)}`, [securityGroup], {
@@ -483,7 +490,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     acknowledgeWildcardResources(policy, [
       {
         matches: (r) => /:network-interface\/\*$/.test(r),
-        reason: 'Lambda names the network interfaces it creates for the function in the VPC; creation is limited to the setup subnets and security group by the same statement.',
+        reason: 'Lambda creates and names the network interfaces of the function in the VPC, so their ids are not known before deploy. ec2:CreateNetworkInterface is also limited to the setup subnets and security group by the same statement; DeleteNetworkInterface and Assign/UnassignPrivateIpAddresses (which Lambda calls on those interfaces) are not limited further.',
       },
       {
         matches: (r) => r === '*',
@@ -530,7 +537,12 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
       description: 'Master password rotation: the cluster on its port, HTTPS to Secrets Manager',
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS through the NAT gateway: Secrets Manager API (rotation steps)');
+    const endpoint = secretsManagerEndpointOf(vpc);
+    if (endpoint) {
+      new ec2.Connections({ securityGroups: [securityGroup] }).allowTo(endpoint, ec2.Port.tcp(443), 'Master password rotation to the Secrets Manager interface endpoint');
+    }
     new secretsmanager.SecretRotation(this, 'MasterRotation', {
+      endpoint,
       secret: this.cluster.secret!,
       application: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER,
       vpc,
@@ -552,7 +564,7 @@ export class AuroraMySqlCdcSource extends Construct implements IMySqlCdcSource {
     const backtrack = 'Backtrack stays off on a CDC source: it rewinds data without writing binlog events, so Debezium would miss the change and the sink would drift.';
     acknowledge(cluster, 'AwsSolutions-RDS14', backtrack);
     acknowledge(cluster, `${GUARD}::aurora_cluster_backtracking_enabled_check`, backtrack);
-    const onRemoval = this.removal === RemovalPolicy.RETAIN ? 'the cluster is retained when it leaves the stack'
+    const onRemoval = this.removal === RemovalPolicy.RETAIN || this.removal === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE ? 'the cluster is retained when it leaves the stack'
       : this.removal === RemovalPolicy.SNAPSHOT ? 'a final snapshot is taken when the cluster leaves the stack'
         : 'the cluster and its automated backups are deleted with the stack (removalPolicy DESTROY)';
     for (const instance of this.cluster.node.children.filter((c) => c.node.defaultChild instanceof rds.CfnDBInstance)) {

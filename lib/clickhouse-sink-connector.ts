@@ -19,8 +19,10 @@ import {
 } from './private/checks-connect';
 import { cidrContains, parseCidr } from './private/cidr';
 import { CLICKHOUSE_SINK_KEYS } from './private/clickhouse-sink-keys';
+import { fetchHandlerPlacement } from './private/connectivity';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { egressRestrictedSecurityGroup } from './private/secure-defaults';
+import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
@@ -767,7 +769,7 @@ export class ClickHouseSinkConnector extends Construct {
     } else if (props.endpoint.peer.uniqueId === ec2.Peer.anyIpv4().uniqueId) {
       this.connector.allowInternetEgress(props.endpoint.port, `${description} through the NAT gateway`, `ClickHouse ${show(props.endpoint.hostname)}`,
         props.endpoint.isCloud
-          ? 'a ClickHouse Cloud service\'s public endpoint has no fixed address range a security group can name; the connection is TLS to its host name, verified by the JVM, and leaves through the NAT gateways\' Elastic IPs (stack output NatGatewayPublicIps), the addresses to put in the service\'s IP access list. ClickHouseEndpoint.privateLink replaces this rule with one to an interface endpoint.'
+          ? 'a ClickHouse Cloud service\'s public endpoint has no fixed address range a security group can name; the connection is TLS to its host name, verified by the JVM, and leaves through the NAT gateways\' Elastic IPs, the addresses to put in the service\'s IP access list. ClickHouseEndpoint.privateLink replaces this rule with one to an interface endpoint.'
           : undefined);
     } else {
       this.connector.connections.allowTo(props.endpoint.peer, ec2.Port.tcp(props.endpoint.port), description);
@@ -861,9 +863,9 @@ export class ClickHouseSinkConnector extends Construct {
         sha256: release.sha256,
         extraArtifacts: [release.configProvider],
       })),
-      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways.
-      vpc,
-      vpcSubnets,
+      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways (when the
+      // subnets have them).
+      ...fetchHandlerPlacement(vpc, selectPrivateSubnets(vpc, vpcSubnets).subnets, vpcSubnets),
     });
   }
 

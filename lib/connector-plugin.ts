@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
@@ -251,7 +251,10 @@ export class PluginStore extends Construct {
       return new PluginStore(stack, 'ConnectorPluginStore', network);
     }
     if (network && !existing.securityGroup) {
-      throw new Error(`\`vpc\` ${show(network.vpc.node.path)} of ${show(network.requestedBy)} cannot place the fetch handler: the stack's plugin store ${show(existing.node.path)} was already created with its handler outside any VPC by a plugin without \`vpc\`; give \`vpc\` to every ConnectorPlugin with PluginSource.fromUrl in this stack (or to none)`);
+      // One handler serves the stack: the first plugin placed it. Refusing the second plugin would make valid code
+      // depend on the order of its constructs, so it is reused, and the user told.
+      Annotations.of(scope).addWarningV2('msk-clickhouse-pipeline:pluginFetchOutsideVpc',
+        `\`vpc\` ${show(network.vpc.node.path)} of ${show(network.requestedBy)} does not place the fetch handler: the stack's plugin store ${show(existing.node.path)} was created first, with its handler outside any VPC, by a plugin without \`vpc\`; give \`vpc\` to every ConnectorPlugin with PluginSource.fromUrl in this stack to run it in the VPC`);
     }
     return existing;
   }
@@ -317,7 +320,7 @@ export class PluginStore extends Construct {
       });
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
         'HTTPS through the NAT gateway: release artifacts, the plugin bucket (S3) and the CloudFormation response URL');
-      acknowledgeChecklistItem(this.securityGroup, 5, 'TCP 443 to any address: the handler runs only during deployments; it downloads release artifacts from their public URLs (checked against the checksums the stack gives), writes to S3 and answers CloudFormation on a pre-signed S3 URL; the release hosts have no address range a security group can name. The traffic leaves through the NAT gateways and the flow logs.');
+      acknowledgeChecklistItem(this.securityGroup, 5, 'TCP 443 to any address: the handler runs only during deployments; it downloads release artifacts from their public URLs (checked against the checksums the stack gives), writes to S3 and answers CloudFormation on a pre-signed S3 URL; the release hosts have no address range a security group can name. The traffic leaves through the NAT gateways.');
       const subnets = network.subnets.subnets;
       this.node.addValidation({
         validate: () => checkNatEgress('the plugin fetch handler', subnets,
@@ -352,7 +355,7 @@ export class PluginStore extends Construct {
       },
       {
         matches: (r) => /:network-interface\/\*$/.test(r),
-        reason: 'Lambda names the network interfaces it creates for the function in the VPC; creation is limited to the handler\'s subnets and security group by the same statement.',
+        reason: 'Lambda creates and names the network interfaces of the function in the VPC, so their ids are not known before deploy. ec2:CreateNetworkInterface is also limited to the handler\'s subnets and security group by the same statement; DeleteNetworkInterface and Assign/UnassignPrivateIpAddresses (which Lambda calls on those interfaces) are not limited further.',
       },
       {
         matches: (r) => r === '*',

@@ -17,9 +17,10 @@ import {
   isLiteralName, literalDatabaseOf,
 } from './private/checks-cdc';
 import { checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits } from './private/checks-connect';
-import { describeVpc, differentVpcs, recordedVpc } from './private/connectivity';
+import { describeVpc, differentVpcs, fetchHandlerPlacement, recordedVpc } from './private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from './private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from './private/release-properties';
+import { selectPrivateSubnets } from './private/subnets';
 import { checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
 import { WorkerConfiguration } from './worker-configuration';
 
@@ -439,9 +440,9 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
         sha256: props.release!.sha256,
         extraArtifacts: [props.release!.configProvider, ...props.release!.extraArtifacts ?? []],
       })),
-      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways.
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
+      // The fetch handler runs beside the workers: in their private subnets, out through the NAT gateways (when the
+      // subnets have them).
+      ...fetchHandlerPlacement(props.vpc, selectPrivateSubnets(props.vpc, props.vpcSubnets).subnets, props.vpcSubnets),
     });
     this.offsetStorageTopic = props.offsetStorageTopic ?? `__amazon_msk_connect_offsets_${props.connectorName}`;
     const offsetsAmongOwnTopics = isConnectorTopic(this.offsetStorageTopic, props.topicPrefix, props.databaseIncludeList);

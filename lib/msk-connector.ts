@@ -177,8 +177,10 @@ function checkConnectorConfiguration(config: { [key: string]: string }, brokers:
   if (config.topics !== undefined && config['topics.regex'] !== undefined) {
     throw new Error(`\`connectorConfiguration\` must set one of 'topics' and 'topics.regex', got both (${show(config.topics)} and ${show(config['topics.regex'])})`);
   }
+  // MirrorMaker 2's connectors read `topics` as regexes of the source cluster's topics, not as topic names.
+  const mirror = String(config['connector.class']).startsWith('org.apache.kafka.connect.mirror.');
   const topics = value('topics')?.split(',').map((t) => t.trim());
-  if (topics) {
+  if (topics && !mirror) {
     topics.forEach((t) => checkKafkaTopic(`'topics' entry ${show(t)}`, t));
     checkNoRepeats("`connectorConfiguration` 'topics'", topics);
   }
@@ -338,9 +340,14 @@ export class MskConnector extends Resource implements IMskConnector {
     this.capacity = props.capacity ?? ConnectorCapacity.provisioned();
     const securityGroups = props.securityGroups ?? [egressRestrictedSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `MSK Connect workers of ${props.connectorName}: egress only on the ports of the brokers and of the destinations the connector declares`,
+      // GroupDescription is create-only: rewording it would replace the group and with it the connector (its
+      // security groups are create-only too), so the wording of the first release stays.
+      description: `MSK Connect workers of ${props.connectorName}: egress to the brokers and declared endpoints only`,
     })];
     this.connections = new ec2.Connections({ securityGroups });
+    if (!props.securityGroups) {
+      acknowledgeChecklistItem(securityGroups[0], 4, 'The description says the workers reach just the brokers and the declared endpoints. Precisely: the group allows egress only on the ports of the brokers and of the destinations the connector declares, and to any address on a port whose destination has no fixed address range (see item 5 for each such rule). GroupDescription cannot change without replacing the group and every connector that uses it, so the first release\'s wording stays.');
+    }
     this.connections.allowTo(props.cluster, ec2.Port.tcp(MskPorts.SASL_IAM), `MSK Connect workers of ${props.connectorName} to the brokers (IAM, TLS)`);
     const secrets = props.permissions?.secrets ?? [];
     if (usesSecretsProvider || secrets.length > 0) {
@@ -372,7 +379,8 @@ export class MskConnector extends Resource implements IMskConnector {
     // Without `permissions` the built role may read no topic at all: a sink configured with topics would run and
     // move nothing.
     const reads = config.topics ?? config['topics.regex'];
-    if (this.leastPrivilegeRole && !props.permissions && reads !== undefined) {
+    const mirror = String(config['connector.class']).startsWith('org.apache.kafka.connect.mirror.');
+    if (this.leastPrivilegeRole && !props.permissions && reads !== undefined && !mirror) {
       throw new Error(`\`permissions\` must be given when \`connectorConfiguration\` reads topics (${show(config.topics !== undefined ? `topics=${reads}` : `topics.regex=${reads}`)}): without it the connector's role may read none of them and the connector would move no data; give \`permissions.readTopics\``);
     }
     if (this.leastPrivilegeRole && props.permissions) {
@@ -461,7 +469,8 @@ export class MskConnector extends Resource implements IMskConnector {
     this.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), description);
     this.destinations.push({ name: destination, port, cidr: '0.0.0.0/0' });
     if (whyAnyAddress) {
-      for (const sg of this.connections.securityGroups) {
+      // Only groups this app defines get the rule (an imported group is not changed), so only they carry the reason.
+      for (const sg of this.connections.securityGroups.filter((g) => g.node.defaultChild instanceof ec2.CfnSecurityGroup)) {
         acknowledgeChecklistItem(sg, 5, `TCP ${port} to any address: ${whyAnyAddress}`);
       }
     }

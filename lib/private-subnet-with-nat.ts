@@ -111,6 +111,10 @@ export interface PrivateSubnetWithNatProps {
    * keeps its old resolution and must be re-created. The VPC needs DNS support and DNS host names (a new VPC has
    * both). An interface endpoint is billed per AZ and hour, plus per GB.
    *
+   * Private DNS applies to everything in the VPC: every client of Secrets Manager there (the library's connectors,
+   * CDC setup handler and rotation are let in already) must be allowed into the endpoint's security group, e.g.
+   * `network.secretsManagerEndpoint.connections.allowDefaultPortFrom(myFunction)`, or its calls time out.
+   *
    * @default false
    */
   readonly secretsManagerEndpoint?: boolean;

@@ -319,3 +319,23 @@ describe('AuroraMySqlCdcSource', () => {
     });
   });
 });
+
+describe('with the VPC\'s Secrets Manager interface endpoint', () => {
+  test('the setup handler and the master rotation are let into the endpoint (private DNS sends their Secrets Manager calls there)', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, secretsManagerEndpoint: true });
+    new AuroraMySqlCdcSource(stack, 'Source', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, masterPasswordRotation: Duration.days(30) });
+    const t = Template.fromStack(stack);
+    const endpointGroup = Object.keys(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Secrets Manager interface endpoint') } }))[0];
+    for (const client of ['SourceSetupSecurityGroup', 'SourceMasterRotationSecurityGroup']) {
+      t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] }, FromPort: 443, ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${client}`), 'GroupId'] },
+      });
+      t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${client}`), 'GroupId'] }, FromPort: 443, ToPort: 443,
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+      });
+    }
+  });
+});

@@ -374,6 +374,13 @@ describe('bad input', () => {
     expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.anyIpv4() })).toThrow(
       "`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be the server inside your network (a security group, a private CIDR or a prefix list), not the internet, got '0.0.0.0/0'");
   });
+  test('takes imported security groups for the workers (nothing is recorded on a group this app does not define)', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+    const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection });
+    const imported = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Team', 'sg-0123456789abcdef0', { allowAllOutbound: true });
+    expect(() => minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, securityGroups: [imported] })).not.toThrow();
+  });
   test('fails on plain HTTP to a public address range', () => {
     expect(() => ClickHouseEndpoint.selfHosted({ hostname: 'h', ssl: false, peer: ec2.Peer.ipv4('203.0.113.7/32') })).toThrow(
       "`ssl: false` sends the ClickHouse credentials and rows in plain text, so `peer` must be a private address range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), not a public one, got '203.0.113.7/32'");

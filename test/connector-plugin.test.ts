@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ConnectorPlugin, PluginSource, PluginStore, PrivateSubnetWithNat } from '../lib';
@@ -210,12 +210,13 @@ describe('bad input (#14)', () => {
       });
     });
 
-    test('a later plugin with `vpc` cannot move a handler created outside any VPC', () => {
+    test('a later plugin with `vpc` reuses a handler created outside any VPC, with a warning (the order of constructs does not decide validity)', () => {
       const stack = new Stack(testApp(), 'S');
       const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
       new ConnectorPlugin(stack, 'A', { source: PluginSource.fromUrl(url) });
-      expect(() => new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl({ ...url, sha256: 'b'.repeat(64) }), vpc: network.vpc }))
-        .toThrow("`vpc` 'S/Net/Vpc' of 'S/B' cannot place the fetch handler: the stack's plugin store 'S/ConnectorPluginStore' was already created with its handler outside any VPC by a plugin without `vpc`; give `vpc` to every ConnectorPlugin with PluginSource.fromUrl in this stack (or to none)");
+      expect(() => new ConnectorPlugin(stack, 'B', { source: PluginSource.fromUrl({ ...url, sha256: 'b'.repeat(64) }), vpc: network.vpc })).not.toThrow();
+      Annotations.fromStack(stack).hasWarning('/S/B', Match.stringLikeRegexp("^`vpc` 'S/Net/Vpc' of 'S/B' does not place the fetch handler: the stack's plugin store 'S/ConnectorPluginStore' was created first, with its handler outside any VPC"));
+      expect(Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Properties.VpcConfig).toBeUndefined();
     });
 
     test('a later plugin without `vpc` uses the handler already in the VPC', () => {

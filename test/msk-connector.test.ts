@@ -442,6 +442,10 @@ describe('bad input: consistency and values passed through (#14)', () => {
       .toThrow("`connectorConfiguration` 'errors.deadletterqueue.topic.replication.factor' must be -1 (the broker default) or 1 to the cluster's 3 brokers, got '5'");
     expect(() => connector(config({ 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'errors.deadletterqueue.topic.replication.factor': '-1' }))).not.toThrow();
   });
+  test('a MirrorMaker 2 source reads `topics` as regexes of the source cluster: no topic-name check, no read permission needed', () => {
+    expect(() => connector({ permissions: undefined, connectorConfiguration: { 'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector', 'topics': 'orders.*, .*-events' } }))
+      .not.toThrow();
+  });
   test('fails on both topics and topics.regex', () => {
     expect(() => connector(config({ 'topics': 'orders', 'topics.regex': 'orders.*' })))
       .toThrow("`connectorConfiguration` must set one of 'topics' and 'topics.regex', got both ('orders' and 'orders.*')");

@@ -95,7 +95,11 @@ describe('bad input: values of worker properties (#14)', () => {
       "`properties` 'value.converter.schema.registry.url' holds a password in its value (a 'password=' parameter or a 'user:password@' URL)");
     expect(() => new WorkerConfiguration(new Stack(testApp(), 'S'), 'Workers', {
       secretsManagerConfigProvider: true,
-      properties: { 'value.converter.basic.auth.user.info': '${secretsmanager:registry/ingest:userinfo}', 'value.converter.schema.registry.url': 'https://registry.example.com' },
+      properties: {
+        'value.converter.basic.auth.user.info': '${secretsmanager:registry/ingest:userinfo}',
+        'value.converter.basic.auth.credentials.source': 'USER_INFO',
+        'value.converter.schema.registry.url': 'https://registry.example.com',
+      },
     })).not.toThrow();
   });
   test('fails on an auto.offset.reset Kafka does not know', () => {

@@ -357,7 +357,8 @@ const IAM_JAAS = /^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required;$/;
  */
 export function holdsLiteralSecret(key: string, value: string): boolean {
   const own = key.replace(/^config\.providers\.[^.]+\./, '');
-  return SECRET_KEY.test(own) && own !== 'class' && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value) && !IAM_JAAS.test(value);
+  // `*.basic.auth.credentials.source` names where the credentials come from (USER_INFO, URL, SASL_INHERIT).
+  return SECRET_KEY.test(own) && own !== 'class' && !own.endsWith('credentials.source') && !Token.isUnresolved(value) && value !== '' && !PROVIDER_REFERENCE.test(value) && !IAM_JAAS.test(value);
 }
 
 /** Throws when a secret-looking key of `config` holds anything but a config-provider reference. */

@@ -209,3 +209,14 @@ export function checkSubnetsInVpc(subnets: ec2.ISubnet[], vpc: ec2.IVpc): void {
     throw new Error(`\`vpcSubnets\` must select subnets of \`vpc\` ${describeVpc(vpc)}, got ${outside.map((s) => `'${s.node.path}'`).join(', ')} of another VPC`);
   }
 }
+
+/**
+ * Where a connector's plugin-fetch handler runs: in the workers' subnets when the app shows they route to a NAT
+ * gateway (the handler downloads from the internet), else outside the VPC, as a plugin without `vpc` does. A fully
+ * private connector (PrivateLink, VPC endpoints, isolated subnets) thus keeps working without internet in its subnets.
+ */
+export function fetchHandlerPlacement(
+  vpc: ec2.IVpc, subnets: ec2.ISubnet[], vpcSubnets?: ec2.SubnetSelection,
+): { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection } {
+  return checkNatEgress('', subnets, '').length === 0 ? { vpc, vpcSubnets } : {};
+}

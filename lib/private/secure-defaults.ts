@@ -110,8 +110,10 @@ export function egressRestrictedSecurityGroup(scope: Construct, id: string, prop
   const inline = cfn.securityGroupEgress;
   cfn.securityGroupEgress = Lazy.any({
     produce: () => {
+      // Resolved only to count the rules; the original token is returned, so references to other stacks in it are
+      // still found (and exported) by CDK.
       const rules = Stack.of(group).resolve(inline) as unknown[] | undefined;
-      return rules && rules.length > 0 ? rules : [NO_TRAFFIC];
+      return rules && rules.length > 0 ? inline : [NO_TRAFFIC];
     },
   });
   return group;
