@@ -329,11 +329,15 @@ describe('with the VPC\'s Secrets Manager interface endpoint', () => {
     const endpointGroup = Object.keys(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Secrets Manager interface endpoint') } }))[0];
     for (const client of ['SourceSetupSecurityGroup', 'SourceMasterRotationSecurityGroup']) {
       t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-        GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] }, FromPort: 443, ToPort: 443,
+        GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
+        FromPort: 443,
+        ToPort: 443,
         SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${client}`), 'GroupId'] },
       });
       t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${client}`), 'GroupId'] }, FromPort: 443, ToPort: 443,
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${client}`), 'GroupId'] },
+        FromPort: 443,
+        ToPort: 443,
         DestinationSecurityGroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
       });
     }
