@@ -48,11 +48,29 @@ function template(stack: Stack): CfnTemplate {
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
-function base(clusterProps?: Given<MskClusterProps, Omit<Base, 'cluster'>>): Base {
+function base(clusterProps?: Given<MskClusterProps, Omit<Base, 'cluster'>>, networkProps: Partial<PrivateSubnetWithNatProps> = {}): Base {
   const stack = new Stack(testApp(), 'S');
-  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
+  const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false, ...networkProps });
   const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, ...given({ stack, network }, clusterProps) });
   return { stack, network, cluster };
+}
+
+/** A sink whose private paths change: the VPC's Secrets Manager endpoint, ClickHouse Cloud over PrivateLink. */
+function privatePathSink(p?: { secretsManagerEndpoint?: boolean; privateLink?: boolean }): CfnTemplate {
+  const b = base(undefined, { secretsManagerEndpoint: p?.secretsManagerEndpoint });
+  new ClickHouseSinkConnector(b.stack, 'Sink', {
+    cluster: b.cluster,
+    vpc: b.network.vpc,
+    vpcSubnets: b.network.privateSubnetSelection,
+    connectorName: 'events-sink',
+    endpoint: p?.privateLink
+      ? ClickHouseEndpoint.privateLink({ vpcEndpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a0218fa75c646d81', hostname: 'abc.eu-west-1.vpce.aws.clickhouse.cloud' })
+      : ClickHouseEndpoint.cloud({ hostname: 'abc.eu-west-1.aws.clickhouse.cloud' }),
+    credentials: secretsmanager.Secret.fromSecretNameV2(b.stack, 'Creds', 'clickhouse/ingest'),
+    topics: ['events'],
+    release: { version: '1.3.5', ...RELEASE },
+  });
+  return template(b.stack);
 }
 
 /** Two of the three private subnets: workers (or brokers) moved to other subnets. */
@@ -354,6 +372,12 @@ export const CASES: ChangeCase[] = [
 
   // ClickHouseSinkConnector
   when('ClickHouseSinkConnector', 'ClickHouse host name', sink, { endpoint: ClickHouseEndpoint.cloud({ hostname: 'xyz.eu-west-1.aws.clickhouse.cloud' }) }, CONNECTOR),
+  // Moving traffic off the internet changes security-group rules only: the connector keeps its groups, so it is not
+  // replaced (with PrivateLink its configuration names the new host).
+  when('ClickHouseSinkConnector', 'Secrets Manager endpoint turned on in the VPC', privatePathSink, { secretsManagerEndpoint: true },
+    [...creates('EC2::VPCEndpoint', 'EC2::SecurityGroupEgress'), ...updates('EC2::SecurityGroup')]),
+  when('ClickHouseSinkConnector', 'endpoint: ClickHouse Cloud → PrivateLink', privatePathSink, { privateLink: true },
+    [...creates('EC2::VPCEndpoint', 'EC2::SecurityGroupEgress'), ...updates('EC2::SecurityGroup'), ...CONNECTOR]),
   when('ClickHouseSinkConnector', 'self-hosted endpoint', sink,
     { endpoint: ClickHouseEndpoint.selfHosted({ hostname: '10.0.200.10', ssl: true, port: 8443, peer: ec2.Peer.ipv4('10.0.200.10/32') }) }, CONNECTOR),
   when('ClickHouseSinkConnector', 'topics', sink, { topics: ['events', 'orders'] }, [...CONNECTOR, ...POLICY]),
