@@ -23,7 +23,7 @@ import { fetchHandlerPlacement } from './private/connectivity';
 import { checkReleaseAccepts, knownRelease, SINK_FRAMEWORK, WrittenKey } from './private/release-properties';
 import { egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
-import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, namingUserProps, show } from './private/validation';
+import { checkIntegerAtLeast, checkIntegerRange, checkNoRepeats, checkNotEmpty, checkOneOf, checkTopicName, escapeRegExp, namingUserProps, show } from './private/validation';
 import { IWorkerConfiguration, WorkerConfiguration } from './worker-configuration';
 
 const CLICKHOUSE_SINK_CONNECTOR_CLASS = 'com.clickhouse.kafka.connect.ClickHouseSinkConnector';
@@ -226,11 +226,9 @@ export class SinkValueFormat {
   /** Any converter and its `value.converter.*` settings. */
   public static custom(converterClass: string, settings: { [key: string]: string } = {}): SinkValueFormat {
     checkJavaClass('`converterClass`', converterClass);
+    // Confluent converters: basic.auth.user.info is 'user:password'; the registry URL may carry credentials too.
+    checkNoLiteralSecrets('settings', settings);
     for (const [key, value] of Object.entries(settings)) {
-      // Confluent converters: basic.auth.user.info is 'user:password'; the registry URL may carry credentials too.
-      if (/(user\.info|password|secret|api[._-]?key)/i.test(key) && !Token.isUnresolved(value) && !/^\$\{[a-zA-Z0-9_-]+:[^}]+\}$/.test(value)) {
-        throw new Error(`\`settings\` ${show(key)} must be a config-provider reference such as '\${secretsmanager:<secret-name>:<key>}', not a literal value (it would be stored in plain text in the template and the connector)`);
-      }
       if (key.endsWith('url')) {
         checkNoUrlCredentials(`settings.${key}`, value);
       }
@@ -1153,7 +1151,6 @@ function withChangeEventTopics(props: ClickHouseSinkConnectorProps): ClickHouseS
   if (!source || props.topics || props.topicsRegex) {
     return props;
   }
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const dbs = source.capturedDatabases;
   // Entries are Debezium include-list patterns (Java regexes over whole database names): a plain name (letters, digits,
   // '_') stands for itself; anything else is kept as a regex (a database name holds no '.', so it cannot run into the
@@ -1161,8 +1158,8 @@ function withChangeEventTopics(props: ClickHouseSinkConnectorProps): ClickHouseS
   const plain = (entry: string) => /^[A-Za-z0-9_]+$/.test(entry);
   const alternatives = (dbs ?? []).map((entry) => entry.replace(/\\,/g, ','));
   const regex = alternatives.length > 0
-    ? `${escape(source.topicPrefix)}\\.${alternatives.length === 1 && plain(alternatives[0]) ? alternatives[0] : `(?:${alternatives.join('|')})`}\\..+`
-    : `${escape(source.topicPrefix)}\\..+\\..+`;
+    ? `${escapeRegExp(source.topicPrefix)}\\.${alternatives.length === 1 && plain(alternatives[0]) ? alternatives[0] : `(?:${alternatives.join('|')})`}\\..+`
+    : `${escapeRegExp(source.topicPrefix)}\\..+\\..+`;
   const permissionPattern = alternatives.length === 1 && plain(alternatives[0]) ? `${source.topicPrefix}.${alternatives[0]}.*` : `${source.topicPrefix}.*`;
   return { ...props, topicsRegex: { regex, permissionPattern } };
 }

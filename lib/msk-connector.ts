@@ -11,7 +11,7 @@ import { ConnectorCapacity, KafkaConnectVersion } from './connector-capacity';
 import { IConnectorPlugin } from './connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-role';
 import { LogDelivery } from './log-delivery';
-import { IMskCluster, MskPorts } from './msk-cluster';
+import { IMskCluster, MskCluster, MskPorts } from './msk-cluster';
 import { acknowledgeChecklistItem } from './private/acknowledge';
 import { sharedAlarmTopic } from './private/alarm-topic';
 import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits, coveredBy, literalPrefixes, registerConnectorName } from './private/checks-connect';
@@ -20,7 +20,7 @@ import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc,
 import { secretsManagerEndpointOf } from './private/endpoints';
 import { createLogGroup, egressRestrictedSecurityGroup } from './private/secure-defaults';
 import { selectPrivateSubnets } from './private/subnets';
-import { checkNoRepeats, show } from './private/validation';
+import { checkNoRepeats, isKafkaTopicName, show } from './private/validation';
 import { IWorkerConfiguration } from './worker-configuration';
 
 /** An MSK Connect connector. */
@@ -149,18 +149,23 @@ export interface MskConnectorProps {
 }
 
 
+/** Kafka's topic-name rule, for a topic named inside `connectorConfiguration`. */
+function checkKafkaTopic(what: string, name: string): void {
+  if (!Token.isUnresolved(name) && !isKafkaTopicName(name)) {
+    throw new Error(`\`connectorConfiguration\` ${what} must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got ${show(name)}`);
+  }
+}
+
+/** MirrorMaker 2's connectors read `topics` as regexes of the source cluster's topics, not as topic names to consume. */
+function isMirrorMaker(config: { [key: string]: string }): boolean {
+  return String(config['connector.class']).startsWith('org.apache.kafka.connect.mirror.');
+}
+
 /**
  * Kafka Connect framework keys whose values the framework validates when the connector is created
  * (ConnectorConfig, SinkConnectorConfig of Kafka 3.7): a bad value fails CreateConnector's first start, after the
  * cluster and the workers were made.
  */
-/** Kafka's topic-name rule (`Topic.validate`), for a topic named inside `connectorConfiguration`. */
-function checkKafkaTopic(what: string, name: string): void {
-  if (!Token.isUnresolved(name) && (name.length === 0 || name.length > 249 || !/^[a-zA-Z0-9._-]+$/.test(name) || name === '.' || name === '..')) {
-    throw new Error(`\`connectorConfiguration\` ${what} must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got ${show(name)}`);
-  }
-}
-
 function checkConnectorConfiguration(config: { [key: string]: string }, brokers: number | undefined): void {
   const value = (key: string) => (config[key] === undefined || Token.isUnresolved(config[key]) ? undefined : config[key]);
   const tasks = value('tasks.max');
@@ -177,10 +182,8 @@ function checkConnectorConfiguration(config: { [key: string]: string }, brokers:
   if (config.topics !== undefined && config['topics.regex'] !== undefined) {
     throw new Error(`\`connectorConfiguration\` must set one of 'topics' and 'topics.regex', got both (${show(config.topics)} and ${show(config['topics.regex'])})`);
   }
-  // MirrorMaker 2's connectors read `topics` as regexes of the source cluster's topics, not as topic names.
-  const mirror = String(config['connector.class']).startsWith('org.apache.kafka.connect.mirror.');
   const topics = value('topics')?.split(',').map((t) => t.trim());
-  if (topics && !mirror) {
+  if (topics && !isMirrorMaker(config)) {
     topics.forEach((t) => checkKafkaTopic(`'topics' entry ${show(t)}`, t));
     checkNoRepeats("`connectorConfiguration` 'topics'", topics);
   }
@@ -196,9 +199,9 @@ function checkConnectorConfiguration(config: { [key: string]: string }, brokers:
       checkJavaClass(`\`connectorConfiguration\` '${key}'`, value(key)!);
     }
   }
-  const dlqTopic = value('errors.deadletterqueue.topic.name');
-  if (dlqTopic !== undefined && dlqTopic !== '') {
-    checkKafkaTopic("'errors.deadletterqueue.topic.name'", dlqTopic);
+  const dlq = value('errors.deadletterqueue.topic.name');
+  if (dlq !== undefined && dlq !== '') {
+    checkKafkaTopic("'errors.deadletterqueue.topic.name'", dlq);
   }
   // SinkConnectorConfig: the DLQ topic is created with this replication factor; more than the brokers fails it.
   const dlqRf = value('errors.deadletterqueue.topic.replication.factor');
@@ -210,7 +213,6 @@ function checkConnectorConfiguration(config: { [key: string]: string }, brokers:
     checkJavaRegex("`connectorConfiguration` 'topics.regex'", regex);
   }
   // SinkConnectorConfig.validate: the dead letter queue topic may not be among the topics the sink consumes.
-  const dlq = value('errors.deadletterqueue.topic.name');
   if (dlq !== undefined && (topics?.includes(dlq) || (regex !== undefined && new RegExp(`^(?:${regex})$`).test(dlq)))) {
     throw new Error(`\`connectorConfiguration\` 'errors.deadletterqueue.topic.name' ${show(dlq)} is among the topics the connector reads (${topics ? `'topics' ${show(config.topics)}` : `'topics.regex' ${show(regex)}`}): Kafka Connect refuses a sink that reads its own dead letter queue`);
   }
@@ -320,7 +322,7 @@ export class MskConnector extends Resource implements IMskConnector {
       throw new Error('`connectorConfiguration` must set \'connector.class\'');
     }
     checkNoLiteralSecrets('connectorConfiguration', config);
-    checkConnectorConfiguration(config, (props.cluster as { brokerCount?: number }).brokerCount);
+    checkConnectorConfiguration(config, props.cluster instanceof MskCluster ? props.cluster.brokerCount : undefined);
     for (const [key, value] of Object.entries(config)) {
       // A password can arrive inside a connection string or URL, not only under a password-named key.
       checkNoSecretInText(`\`connectorConfiguration\` ${show(key)}`, value);
@@ -379,8 +381,7 @@ export class MskConnector extends Resource implements IMskConnector {
     // Without `permissions` the built role may read no topic at all: a sink configured with topics would run and
     // move nothing.
     const reads = config.topics ?? config['topics.regex'];
-    const mirror = String(config['connector.class']).startsWith('org.apache.kafka.connect.mirror.');
-    if (this.leastPrivilegeRole && !props.permissions && reads !== undefined && !mirror) {
+    if (this.leastPrivilegeRole && !props.permissions && reads !== undefined && !isMirrorMaker(config)) {
       throw new Error(`\`permissions\` must be given when \`connectorConfiguration\` reads topics (${show(config.topics !== undefined ? `topics=${reads}` : `topics.regex=${reads}`)}): without it the connector's role may read none of them and the connector would move no data; give \`permissions.readTopics\``);
     }
     if (this.leastPrivilegeRole && props.permissions) {

@@ -22,14 +22,8 @@ interface Acknowledged {
  * own suppression list) for Guard rules.
  */
 export function acknowledge(resource: IConstruct, id: string, reason: string): void {
-  const target = resource instanceof CfnResource ? resource : resource.node.defaultChild;
-  if (!(target instanceof CfnResource)) {
-    throw new Error(`cannot acknowledge '${id}' on '${resource.node.path}': it is not a CloudFormation resource`);
-  }
+  const target = recordAcknowledgement(resource, id, reason);
   Validations.of(target).acknowledge({ id, reason });
-
-  const all = (target.getMetadata('acknowledged_rules') as Acknowledged[] | undefined) ?? [];
-  target.addMetadata('acknowledged_rules', [...all, { id, reason }]);
   const [namespace, rule] = id.includes('::') ? id.split('::') : [undefined, id];
   if (namespace === undefined) {
     const nag = (target.getMetadata('cdk_nag') as { rules_to_suppress: Acknowledged[] } | undefined)?.rules_to_suppress ?? [];
@@ -77,10 +71,16 @@ export function acknowledgeDeployTimeHandler(fn: IConstruct, reasons: DeployTime
  * rule pack reads it, so it hides no finding.
  */
 export function acknowledgeChecklistItem(resource: IConstruct, item: number, reason: string): void {
+  recordAcknowledgement(resource, `security-checklist::${item}`, reason);
+}
+
+/** Adds `{ id, reason }` to `Metadata.acknowledged_rules` of the resource itself, and returns that resource. */
+function recordAcknowledgement(resource: IConstruct, id: string, reason: string): CfnResource {
   const target = resource instanceof CfnResource ? resource : resource.node.defaultChild;
   if (!(target instanceof CfnResource)) {
-    throw new Error(`cannot acknowledge checklist item ${item} on '${resource.node.path}': it is not a CloudFormation resource`);
+    throw new Error(`cannot acknowledge '${id}' on '${resource.node.path}': it is not a CloudFormation resource`);
   }
   const all = (target.getMetadata('acknowledged_rules') as Acknowledged[] | undefined) ?? [];
-  target.addMetadata('acknowledged_rules', [...all, { id: `security-checklist::${item}`, reason }]);
+  target.addMetadata('acknowledged_rules', [...all, { id, reason }]);
+  return target;
 }

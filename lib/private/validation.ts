@@ -46,12 +46,22 @@ export function checkOneOf<T>(prop: string, value: T | undefined, allowed: reado
   }
 }
 
+/** Kafka's own topic-name rule (`Topic.validate`): 1–249 characters of `[a-zA-Z0-9._-]`, and not `.` or `..`. */
+export function isKafkaTopicName(name: string): boolean {
+  return name.length > 0 && name.length <= 249 && /^[a-zA-Z0-9._-]+$/.test(name) && name !== '.' && name !== '..';
+}
+
+/** The text `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Kafka's own topic-name rule: 1–249 characters of `[a-zA-Z0-9._-]`, and not `.` or `..`. */
 export function checkTopicName(prop: string, name: string): void {
   if (Token.isUnresolved(name)) {
     return;
   }
-  if (name.length === 0 || name.length > 249 || !/^[a-zA-Z0-9._-]+$/.test(name) || name === '.' || name === '..') {
+  if (!isKafkaTopicName(name)) {
     throw new Error(`\`${prop}\` must be a Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'), got ${show(name)}`);
   }
 }
@@ -122,7 +132,7 @@ export function namingUserProps<T>(names: { [inner: string]: string }, build: ()
     if (!(e instanceof Error)) {
       throw e;
     }
-    const inner = Object.keys(names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const inner = Object.keys(names).map(escapeRegExp).join('|');
     if (inner !== '') {
       e.message = e.message.replace(new RegExp(`\`(${inner})((?:\\.[\\w.[\\]]+)?)\``, 'g'), (_m, name: string, rest: string) => `\`${names[name]}${rest}\``);
     }
