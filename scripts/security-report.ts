@@ -1180,7 +1180,7 @@ async function checklist(name: string, template: Json, ev: Evaluation): Promise<
     const internal = resourcesOf(template).filter(([id]) => /^Custom[A-Za-z0-9]+CustomResourceProvider(Role|Handler)/.test(id) || id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
     v.push(internal.length === 0
       ? { item: 47, title: 'CDK-internal functions and roles allowlisted by construct path, with a reason', status: 'N/A', evidence: ['no CDK-internal provider function or role (Custom*CustomResourceProvider*, AWS679f53fac002430cb0da5b7982bd2287*) in the template'], failing: [] }
-      : undecidable(47, 'CDK-internal functions and roles allowlisted by construct path, with a reason', 'the allowlist lives in test/msk-clickhouse-pipeline-stack.test.ts (CDK_INTERNAL), not in the template',
+      : undecidable(47, 'CDK-internal functions and roles allowlisted by construct path, with a reason', 'the allowlist lives in test/examples/msk-clickhouse-pipeline-stack.test.ts (CDK_INTERNAL), not in the template',
         internal.map(([id, r]) => `${id} (${r.Type}): ${acknowledgementsOf(r).length} acknowledgement(s) in its metadata`)));
   }
   {
@@ -1243,7 +1243,7 @@ async function checklist(name: string, template: Json, ev: Evaluation): Promise<
     (r) => oracleActor(r) && r.actor.startsWith('connector') && r.expect === 'allow', 'no connector in the template'));
   v.push(fromOracle(51, 'What a connector does not need is denied when evaluated', (r) => oracleActor(r) && r.actor.startsWith('connector') && r.expect === 'deny', 'no connector in the template'));
   v.push(fromOracle(52, 'Alarm delivery: CloudWatch may publish to the topic and use its key', (r) => r.principal === 'cloudwatch.amazonaws.com', 'no alarm with an SNS action in the template'));
-  v.push(undecidable(53, 'Every Lambda handler loads on its runtime', 'the handler code is in the assets, not the template; test/lambda-runtime-contract.test.ts loads each packaged asset',
+  v.push(undecidable(53, 'Every Lambda handler loads on its runtime', 'the handler code is in the assets, not the template; test/handlers/lambda-runtime-contract.test.ts loads each packaged asset',
     resourcesOf(template, 'AWS::Lambda::Function').map(([id, f]) => `${id}: ${f.Properties.Runtime}, handler ${f.Properties.Handler}`)));
   v.push(decide(template, 54, 'Custom resources have a ServiceTimeout above their handler\'s (answering on every path is in the handler tests)', resourcesOf(template).filter(([, r]) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource').map(([id, r]) => {
     const timeout = Number(r.Properties?.ServiceTimeout);
@@ -1301,7 +1301,7 @@ async function checklist(name: string, template: Json, ev: Evaluation): Promise<
       { ack: /verify|ssl|tls/i, none: 'no database client connector in the template' }));
   }
   v.push(undecidable(58, 'A second deploy is safe (renames with create-only changes, no needless stateful replacement, source replacement explicit)',
-    'it compares two templates; test/change-safety.test.ts runs the change cases and docs/CHANGE-SAFETY.md lists them',
+    'it compares two templates; test/compliance/change-safety.test.ts runs the change cases and docs/CHANGE-SAFETY.md lists them',
     [`${CASES.length} change cases, ${CASES.filter((c) => c.hazard).length} with a stated hazard; section 4 below lists what replaces each stateful resource of ${name}`]));
   return v;
 }
@@ -1674,7 +1674,7 @@ function statefulSection(template: Json): string[] {
   }
   return ['### 4. Stateful resources and change risk', '',
     'Deletion / replacement policy from the template; what a replacement or deletion loses; which user-facing changes replace a resource of the',
-    'type (the change-safety cases of `test/support/change-cases.ts`, checked by `test/change-safety.test.ts`; every case with its full outcome is in',
+    'type (the change-safety cases of `test/support/change-cases.ts`, checked by `test/compliance/change-safety.test.ts`; every case with its full outcome is in',
     '[CHANGE-SAFETY.md](CHANGE-SAFETY.md)). `Retain` keeps the resource in the account when the stack or the resource is deleted, so nothing is lost',
     'then; a replacement still creates a new, empty resource.', '',
     ...table(['resources', 'type', 'DeletionPolicy / UpdateReplacePolicy', 'a replacement loses', 'changes that replace this type'], rows)];

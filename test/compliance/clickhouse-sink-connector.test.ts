@@ -9,7 +9,7 @@ import { minimalSink } from '../support/fixtures';
 import { RuntimeOracle } from '../support/runtime-oracle';
 
 // The runtime oracle (IAM evaluation of the connector's requests) on a ClickHouse sink with a role of your own; the
-// sink's construct tests are in test/clickhouse-sink-connector.test.ts.
+// sink's construct tests are in test/clickhouse/clickhouse-sink-connector.test.ts.
 
 
 describe('a role of your own', () => {
@@ -36,7 +36,7 @@ describe('a role of your own', () => {
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const cluster = new MskCluster(stack, 'Cluster', { vpc: network.vpc });
     const role = new LeastPrivilegeConnectorRole(stack, 'TeamRole', { cluster, connectorName: 'sink', readTopics: ['events'] });
-    // Given as the LeastPrivilegeConnectorRole, synth refuses it (test/clickhouse-sink-connector.test.ts, 'bad input');
+    // Given as the LeastPrivilegeConnectorRole, synth refuses it (test/clickhouse/clickhouse-sink-connector.test.ts, 'bad input');
     // seen only as an IAM role (an import of its ARN), the oracle still finds what it lacks.
     minimalSink(stack, cluster, network.vpc, { role: iam.Role.fromRoleArn(stack, 'AsImported', role.role.roleArn) });
     expect(await new RuntimeOracle(Template.fromStack(stack).toJSON() as CfnTemplate, 'S').failures()).toEqual([

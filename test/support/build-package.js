@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Builds the npm package the way a release does, for test/package-consumer.test.ts:
+// Builds the npm package the way a release does, for test/compliance/package-consumer.test.ts:
 //   npx projen pre-compile   (the bundle task: assets/handlers)
 //   npx projen compile       (jsii: dist/ and .jsii, plus whatever else the compile task does)
 //   npm pack                 (what `projen package:js` runs through jsii-pacmak: the same tarball, byte for byte,

@@ -2,7 +2,7 @@
 // 1. Bundles the deploy-time handlers into assets/handlers before any test file runs. The constructs (run from lib/
 //    by ts-jest) take their Lambda code from there, and the runtime-contract tests load those bundles, so a clean
 //    clone or an edited handler never tests a missing or stale bundle. Same options as the `bundle` task (~0.3 s).
-// 2. On a run of the whole compliance project (`npm test`), starts building the npm package for test/package-consumer.test.ts in
+// 2. On a run of the whole compliance project (`npm test`), starts building the npm package for test/compliance/package-consumer.test.ts in
 //    the background: jest runs one worker on a 2-core machine, so the jsii compile (~15 s) takes the idle core
 //    instead of adding to the wall time. The test waits for $PACKAGE_BUILD_DIR/result.json; a targeted run of that
 //    test builds the package itself. global-teardown.js stops a build that is still running at the end.
@@ -26,7 +26,7 @@ module.exports = (globalConfig, projectConfig) => {
     bundleHandlers();
     globalThis.handlersBundled = true;
   }
-  // The package build serves test/package-consumer.test.ts, which is in the compliance project: only that project's
+  // The package build serves test/compliance/package-consumer.test.ts, which is in the compliance project: only that project's
   // setup starts it (it runs only when the run selects that project).
   const compliance = !projectConfig || projectConfig.displayName === undefined
     || (projectConfig.displayName.name ?? projectConfig.displayName) === 'compliance';

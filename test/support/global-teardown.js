@@ -1,5 +1,5 @@
 // Jest global teardown: stops the background package build of global-setup.js if it is still running (a failed or
-// skipped test/package-consumer.test.ts), by the process group it was started in.
+// skipped test/compliance/package-consumer.test.ts), by the process group it was started in.
 module.exports = () => {
   // The next run of a watch session bundles again.
   globalThis.handlersBundled = false;

@@ -1,4 +1,4 @@
-// Jest test sequencer: jest's order (failed first, then slowest first), except test/package-consumer.test.ts runs
+// Jest test sequencer: jest's order (failed first, then slowest first), except test/compliance/package-consumer.test.ts runs
 // last. It waits for the package build that the global setup starts in the background; run early, it would hold the
 // only worker while the build runs.
 const Sequencer = require('@jest/test-sequencer').default;

@@ -134,7 +134,7 @@ export function statements(props: Record<string, any>, user: CdcUser, adminUsern
  * Opens a MySQL session over TLS that verifies the server: its certificate must chain to one of `ca`
  * (`rejectUnauthorized`) and name the host (`verifyIdentity`, mysql2's equivalent of `--ssl-mode=VERIFY_IDENTITY`).
  * A server that does not offer TLS is refused (mysql2: HANDSHAKE_NO_SSL_SUPPORT). An IP address is refused too:
- * mysql2 checks the certificate's names only for a host name (measured in test/cdc-setup-mariadb.test.ts).
+ * mysql2 checks the certificate's names only for a host name (measured in test/compliance/cdc-setup-mariadb.test.ts).
  */
 export async function openSession(options: ConnectOptions): Promise<SqlSession> {
   if (options.ca.length === 0) {

@@ -1,0 +1,242 @@
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkRelease } from '../clickhouse/clickhouse-sink-connector';
+import { ConnectorCapacity } from '../connect/connector-capacity';
+import { MskConnector } from '../connect/msk-connector';
+import { MskCluster } from '../msk/msk-cluster';
+import { PrivateSubnetWithNat } from '../network/private-subnet-with-nat';
+import { createAlarmTopic } from '../private/alarm-topic';
+import { checkBrokerInstanceType, checkEmailAddress, checkTopicNameNotReserved } from '../private/checks-msk';
+import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName, namingUserProps } from '../private/validation';
+
+/** Example values the stack uses when a prop is not given: clearly not real, so nothing is deployed by accident. */
+export class PipelineExampleValues {
+  /** Example ClickHouse Cloud host name. */
+  public static readonly CLICKHOUSE_HOSTNAME = 'example-service.eu-west-1.aws.clickhouse.cloud';
+  /** Example name of the Secrets Manager secret with `{"username": ..., "password": ...}`. */
+  public static readonly CREDENTIALS_SECRET_NAME = 'example/clickhouse-credentials';
+  /** Example topic. */
+  public static readonly TOPIC = 'example-events';
+  /** Example sink release: pinned to a checksum of zeros, which fails the deployment until the real one is given. */
+  public static readonly SINK_RELEASE: ClickHouseSinkRelease = {
+    version: '1.3.5',
+    sha256: '0'.repeat(64),
+    configProvider: {
+      url: 'https://github.com/aws-samples/msk-config-providers/releases/download/r0.1.0/msk-config-providers-0.1.0-with-dependencies.zip',
+      sha256: '0'.repeat(64),
+    },
+  };
+
+  private constructor() {}
+}
+
+/** Properties of {@link MskClickHousePipelineStack}. */
+export interface MskClickHousePipelineStackProps extends StackProps {
+  /**
+   * ClickHouse Cloud host name.
+   * @default PipelineExampleValues.CLICKHOUSE_HOSTNAME
+   */
+  readonly clickHouseHostname?: string;
+
+  /**
+   * Name of the Secrets Manager secret holding the ClickHouse credentials (`{"username": ..., "password": ...}`).
+   * @default PipelineExampleValues.CREDENTIALS_SECRET_NAME
+   */
+  readonly credentialsSecretName?: string;
+
+  /**
+   * ARN of the customer-managed key that encrypts the credentials secret (the sink's role may decrypt with it).
+   * @default - no key permission: the secret must use a key whose policy lets the role decrypt
+   */
+  readonly credentialsKeyArn?: string;
+
+  /**
+   * Topics to create and sink into ClickHouse (tables of the same names).
+   * @default [PipelineExampleValues.TOPIC]
+   */
+  readonly topics?: string[];
+
+  /**
+   * Partitions per topic.
+   * @default 6
+   */
+  readonly partitions?: number;
+
+  /**
+   * The ClickHouse sink release and MSK config provider to install, pinned by checksum.
+   * @default PipelineExampleValues.SINK_RELEASE (placeholder checksums: synthesizes, but deploying fails until replaced)
+   */
+  readonly sinkRelease?: ClickHouseSinkRelease;
+
+  /**
+   * Availability zones (2 or 3).
+   * @default 3
+   */
+  readonly availabilityZoneCount?: number;
+
+  /**
+   * NAT gateways.
+   * @default - one per AZ
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Broker instance type.
+   * @default 'kafka.m7g.large'
+   */
+  readonly brokerInstanceType?: string;
+
+  /**
+   * Sink capacity.
+   * @default ConnectorCapacity.autoScaled()
+   */
+  readonly sinkCapacity?: ConnectorCapacity;
+
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+
+  /**
+   * What happens to the stateful resources (cluster, keys, log groups, topics) when removed.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The bundled example: private network with NAT → MSK (IAM, TLS, CMK) → topics → ClickHouse sink on MSK Connect with a
+ * least-privilege role, logs, alarms on one encrypted topic, and a dashboard. Deployable with one `cdk deploy` once
+ * the ClickHouse host, credentials secret and plugin checksums are given; synthesizes with example values without
+ * them.
+ */
+export class MskClickHousePipelineStack extends Stack {
+  /** The network. */
+  public readonly network: PrivateSubnetWithNat;
+  /** The MSK cluster. */
+  public readonly cluster: MskCluster;
+  /** The ClickHouse sink. */
+  public readonly sink: ClickHouseSinkConnector;
+  /** The alarm topic shared by the cluster and the connector. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MskClickHousePipelineStackProps = {}) {
+    super(scope, id, {
+      description: 'MSK -> MSK Connect -> ClickHouse pipeline (msk-clickhouse-pipeline example)',
+      ...props,
+    });
+    const topics = props.topics ?? [PipelineExampleValues.TOPIC];
+    checkNotEmpty('topics', props.topics);
+    topics.forEach((t, i) => {
+      checkTopicName(`topics[${i}]`, t);
+      checkTopicNameNotReserved(`topics[${i}]`, t);
+    });
+    checkNoRepeats('`topics`', topics);
+    // MSK topics: 1-10000 partitions here (Kafka has no upper bound; MSK's per-broker partition limits apply).
+    checkIntegerRange('partitions', props.partitions, 1, 10000);
+    checkEmailAddress('alarmEmail', props.alarmEmail);
+    checkBrokerInstanceType('brokerInstanceType', props.brokerInstanceType);
+    checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
+
+    this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MSK to ClickHouse pipeline', props.removalPolicy);
+    if (props.alarmEmail) {
+      (this.alarmTopic as sns.Topic).addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+
+    this.network = new PrivateSubnetWithNat(this, 'Network', {
+      availabilityZoneCount: props.availabilityZoneCount,
+      natGateways: props.natGateways,
+      removalPolicy: props.removalPolicy,
+      // The sink's config provider reads its credentials through AWS PrivateLink, not the internet.
+      secretsManagerEndpoint: true,
+    });
+    // The cluster's subnets are the network's, one per availability zone: `vpcSubnets` comes from `availabilityZoneCount`.
+    this.cluster = namingUserProps({ instanceType: 'brokerInstanceType', vpcSubnets: 'availabilityZoneCount' }, () => new MskCluster(this, 'Cluster', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.privateSubnetSelection,
+      instanceType: props.brokerInstanceType,
+      alarms: { topic: this.alarmTopic },
+      removalPolicy: props.removalPolicy,
+    }));
+    topics.forEach((topic, i) => namingUserProps({ topicName: `topics[${i}]` }, () =>
+      this.cluster.addTopic(`Topic-${topic}`, { topicName: topic, partitions: props.partitions ?? 6, removalPolicy: props.removalPolicy })));
+
+    const credentials = secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
+      props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME);
+    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
+      () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
+    this.sink = namingUserProps({ release: 'sinkRelease', capacity: 'sinkCapacity' }, () => new ClickHouseSinkConnector(this, 'ClickHouseSink', {
+      cluster: this.cluster,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.privateSubnetSelection,
+      connectorName: 'clickhouse-sink',
+      endpoint,
+      credentials,
+      credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
+      topics,
+      release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
+      capacity: props.sinkCapacity,
+      alarmTopic: this.alarmTopic,
+      logging: { cloudWatch: true },
+    }));
+
+    this.dashboard = this.addDashboard(this.sink.connector);
+
+    new CfnOutput(this, 'NatGatewayPublicIps', {
+      description: 'Source addresses of the pipeline: add them to the ClickHouse Cloud IP access list',
+      value: Fn.join(',', this.network.natGatewayPublicIps),
+    });
+    new CfnOutput(this, 'BootstrapBrokersSaslIam', {
+      description: 'Bootstrap brokers for IAM-authenticated clients (TLS, port 9098)',
+      value: this.cluster.bootstrapBrokersSaslIam,
+    });
+    new CfnOutput(this, 'ConnectorArn', { description: 'ARN of the ClickHouse sink connector', value: this.sink.connector.connectorArn });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'CloudWatch dashboard of the pipeline',
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to this topic for pipeline alarms', value: this.alarmTopic.topicArn });
+  }
+
+  private addDashboard(connector: MskConnector): cloudwatch.Dashboard {
+    const clusterName = this.cluster.clusterName;
+    const perBroker = (metricName: string, statistic: string) => Array.from({ length: this.cluster.brokerCount }, (_, i) => new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName,
+      dimensionsMap: { 'Cluster Name': clusterName, 'Broker ID': String(i + 1) },
+      statistic,
+      period: Duration.minutes(5),
+      label: `Broker ${i + 1}`,
+    }));
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${this.stackName}-pipeline`,
+      defaultInterval: Duration.hours(6),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [...this.cluster.alarms, ...connector.alarms],
+        width: 24,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Broker data volume used (%)', left: perBroker('KafkaDataLogsDiskUsed', 'Maximum'), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Broker CPU idle (%)', left: perBroker('CpuIdle', 'Average'), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Bytes in per broker', left: perBroker('BytesInPerSec', 'Average'), width: 8 }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Connector tasks errored / running', left: [connector.metric('ErroredTaskCount', { statistic: 'Maximum' }), connector.metric('RunningTaskCount', { statistic: 'Average' })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Connector workers and CPU', left: [connector.metric('WorkerCount', { statistic: 'Minimum' })], right: [connector.metric('CpuUtilization', { statistic: 'Average' })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Records read from Kafka / sent to ClickHouse', left: [connector.metric('SinkRecordReadRate', { statistic: 'Average' }), connector.metric('SinkRecordSendRate', { statistic: 'Average' })], width: 8 }),
+    );
+    return dashboard;
+  }
+}

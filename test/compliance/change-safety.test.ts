@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnTemplate } from '../support/cfn-resolver';
+import { CASES, CaseResult, renderChangeSafetyDoc, runCase } from '../support/change-cases';
+import { changeProblems, resourceChanges } from '../support/change-safety';
+
+const results: CaseResult[] = [];
+
+describe('a second deploy', () => {
+  test.each(CASES.map((c) => [`${c.construct}: ${c.change}`, c] as const))('%s', (_name, c) => {
+    const result = runCase(c);
+    results.push(result);
+    expect(result.problems).toEqual([]);
+    expect(result.summary).toEqual(expect.arrayContaining(c.expect));
+    // A known problem must still be there: otherwise the docs table would state a hazard that no longer exists.
+    // And the table must say what it means.
+    expect(c.knownProblems === undefined || c.hazard !== undefined).toBe(true);
+    const all = changeProblems(result.changes);
+    for (const k of c.knownProblems ?? []) {
+      expect(all.some((p) => k.test(p))).toBe(true);
+    }
+  });
+
+  test('docs/CHANGE-SAFETY.md matches the cases (run `npm run change-safety-doc` after changing them)', () => {
+    expect(results).toHaveLength(CASES.length);
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'CHANGE-SAFETY.md'), 'utf-8');
+    expect(doc).toBe(renderChangeSafetyDoc(results));
+  });
+});
+
+/** Negative controls: the oracle reports the naming defects it was built for. */
+describe('negative controls', () => {
+  const c = CASES.find((x) => x.change === 'maxPollRecords (worker configuration)')!;
+  const named = (t: CfnTemplate, type: string, prop: string, value: string) => {
+    for (const r of Object.values(t.Resources).filter((x) => x.Type === type)) {
+      r.Properties[prop] = value;
+    }
+    return t;
+  };
+
+  test('a worker configuration whose name does not change with its content collides', () => {
+    const before = named(c.before(), 'AWS::KafkaConnect::WorkerConfiguration', 'Name', 'fixed-name');
+    const after = named(c.after(), 'AWS::KafkaConnect::WorkerConfiguration', 'Name', 'fixed-name');
+    expect(changeProblems(resourceChanges(before, after))).toEqual([
+      expect.stringMatching(/^SinkWorkerConfiguration\w+ \(AWS::KafkaConnect::WorkerConfiguration\) is replaced create-then-delete under the same name \(because PropertiesFileContent\)/),
+    ]);
+  });
+
+  test('an MSK configuration named without the Kafka version collides on an upgrade', () => {
+    const k = CASES.find((x) => x.change.startsWith('kafkaVersion'))!;
+    const before = named(k.before(), 'AWS::MSK::Configuration', 'Name', 'S-Cluster-configuration');
+    const after = named(k.after(), 'AWS::MSK::Configuration', 'Name', 'S-Cluster-configuration');
+    expect(changeProblems(resourceChanges(before, after))).toEqual([
+      expect.stringMatching(/^ClusterConfiguration\w+ \(AWS::MSK::Configuration\) is replaced create-then-delete under the same name \(because KafkaVersionsList\)/),
+    ]);
+  });
+
+  test('a connector replaced by a description change, and a stateful resource replaced, are reported', () => {
+    const h = CASES.find((x) => x.change === 'ClickHouse host name')!;
+    const before = h.before();
+    const after = h.after();
+    for (const r of Object.values(after.Resources).filter((x) => x.Type === 'AWS::KafkaConnect::Connector')) {
+      r.Properties.ConnectorDescription = 'ClickHouse sink to xyz.eu-west-1.aws.clickhouse.cloud';
+    }
+    const changes = resourceChanges(before, after);
+    expect(changes.find((x) => x.type === 'AWS::KafkaConnect::Connector')).toMatchObject({ impact: 'replace', strategy: 'delete_then_create', collides: false });
+    for (const r of Object.values(after.Resources).filter((x) => x.Type === 'AWS::MSK::Cluster')) {
+      r.Properties.ClusterName = 'renamed';
+    }
+    expect(changeProblems(resourceChanges(before, after))).toEqual([
+      expect.stringMatching(/^Cluster\w+ \(AWS::MSK::Cluster\) is replaced \(ClusterName\): loses every topic and message of the cluster$/),
+    ]);
+  });
+});

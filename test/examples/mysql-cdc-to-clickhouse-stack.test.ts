@@ -1,0 +1,99 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { MySqlCdcToClickHouseStack, PipelineExampleValues } from '../../lib';
+import { testApp } from '../support/compliance';
+
+describe('MySqlCdcToClickHouseStack', () => {
+  const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc');
+  const template = Template.fromStack(stack);
+
+  test('Aurora -> Debezium (change rows) -> MSK -> ClickHouse sink applying them with the Kafka offset as version', () => {
+    template.resourceCountIs('AWS::RDS::DBCluster', 1);
+    template.resourceCountIs('AWS::KafkaConnect::Connector', 2);
+    template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      ConnectorConfiguration: {
+        'connector.class': 'com.clickhouse.kafka.connect.ClickHouseSinkConnector',
+        'topics.regex': 'cdc\\.shop\\..+',
+        'transforms': 'changeVersion',
+        'transforms.changeVersion.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+        'transforms.changeVersion.offset.field': '_version',
+        'clickhouseSettings': 'date_time_input_format=best_effort',
+      },
+    });
+    template.hasResourceProperties('AWS::KafkaConnect::Connector', {
+      ConnectorConfiguration: {
+        'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+        'topic.prefix': 'cdc',
+        'database.include.list': 'shop',
+        'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+        'transforms.unwrap.delete.tombstone.handling.mode': 'rewrite',
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('debeziumCDCEnabled');
+    expect(JSON.stringify(template.toJSON())).toContain('/cdc.shop.*');
+  });
+
+  test('no DependsOn repeats a Ref or GetAtt (CloudFormation Validate W3005) except aws-cdk-lib\'s own function-to-role ones', () => {
+    const resources = template.toJSON().Resources as Record<string, any>;
+    const referenced = (node: unknown, out: Set<string>): Set<string> => {
+      if (Array.isArray(node)) {
+        node.forEach((n) => referenced(n, out));
+      } else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'Ref' && typeof v === 'string') {
+            out.add(v);
+          } else if (k === 'Fn::GetAtt') {
+            out.add(Array.isArray(v) ? v[0] : String(v).split('.')[0]);
+          } else {
+            referenced(v, out);
+          }
+        }
+      }
+      return out;
+    };
+    const redundant = Object.entries(resources).flatMap(([id, r]) => {
+      const refs = referenced(r.Properties ?? {}, new Set());
+      return ([] as string[]).concat(r.DependsOn ?? []).filter((d) => refs.has(d)).map((d) => `${id} (${r.Type}) -> ${d} (${resources[d].Type})`);
+    });
+    // aws-cdk-lib's lambda.Function and CustomResourceProvider add a dependency on the role they also reference by
+    // GetAtt; the library cannot take it back.
+    expect(redundant.filter((d) => !/\(AWS::Lambda::Function\) -> \S+ \(AWS::IAM::Role\)$/.test(d))).toEqual([]);
+    expect(redundant).toHaveLength(4);
+  });
+
+  test('snapshot (asset hashes stripped)', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  describe('bad input: messages name this stack\'s props', () => {
+    test('fails on a database name RDS or Debezium would not take', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'shop-db' }))
+        .toThrow("`databaseName` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got 'shop-db'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'sys' }))
+        .toThrow("`databaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'sys'");
+    });
+    test('messages from the connectors name this stack\'s props', () => {
+      const configProvider = PipelineExampleValues.SINK_RELEASE.configProvider;
+      const sha256 = '0'.repeat(64);
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256: 'abc', configProvider } }))
+        .toThrow("`debeziumRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider: { ...configProvider, sha256: 'xyz' } } }))
+        .toThrow("`debeziumRelease.configProvider.sha256` must be a SHA-256 checksum of 64 hex digits, got 'xyz'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256 }] } }))
+        .toThrow("`debeziumRelease.extraArtifacts[0].url` must be an https:// URL of a release artifact, got 'ftp://x/y.jar'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { clickHouseHostname: 'x y' }))
+        .toThrow("`clickHouseHostname` must be a host name or IPv4 address without port or path, got 'x y'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, version: 'v1.3' } }))
+        .toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
+    });
+    test('fails on a credentials key given by its alias', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))
+        .toThrow("`credentialsKeyArn` must be the ARN of the key, not of an alias (IAM grants kms:Decrypt on key ARNs only), got 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse'");
+    });
+    test('fails on a topic prefix or server id that is not one', () => {
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { topicPrefix: 'cdc/eu' }))
+        .toThrow("`topicPrefix` must be letters, digits, '.', '_' and '-' (not starting with '.'), got 'cdc/eu'");
+      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { serverId: 2 ** 32 }))
+        .toThrow('`serverId` must be a whole number between 1 and 4294967295, got 4294967296');
+    });
+  });
+});
