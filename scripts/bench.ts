@@ -158,7 +158,7 @@ function scaleStack(count: number): Stack {
       workerConfiguration: workers,
       securityGroups: [securityGroup],
       logging: { logGroup },
-      alarmTopic: topic,
+      alarms: { topic },
     });
   }
   return stack;

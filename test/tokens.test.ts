@@ -1,5 +1,6 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AuroraMySqlCdcSource, ClickHouseEndpoint, ClickHouseSinkConnector, ConnectorCapacity, DebeziumMySqlSourceConnector, MskCluster, MskConnector,
@@ -28,7 +29,7 @@ describe('tokens', () => {
       vpc: network2.vpc,
       vpcSubnets: network2.privateSubnetSelection,
       brokerCount: numberParam(stack2, 'Brokers'),
-      instanceType: stringParam(stack2, 'InstanceType'),
+      instanceType: new ec2.InstanceType(stringParam(stack2, 'InstanceType')),
       provisionedThroughput: 250,
       volumeSize: numberParam(stack2, 'Volume'),
     });
@@ -36,12 +37,12 @@ describe('tokens', () => {
     expect(cluster.alarms.map((a) => a.node.id).sort()).toEqual(
       ['CpuAlarm', 'CpuAlarm2', 'CpuAlarm3', 'DiskUsedAlarm', 'DiskUsedAlarm2', 'DiskUsedAlarm3', 'OfflinePartitionsAlarm', 'UnderReplicatedPartitionsAlarm', 'UnderReplicatedPartitionsAlarm2', 'UnderReplicatedPartitionsAlarm3'].sort());
     expect(literalAlarms).toBeGreaterThanOrEqual(4);
-    Template.fromStack(stack2).hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: { Ref: 'Brokers' }, BrokerNodeGroupInfo: { InstanceType: { Ref: 'InstanceType' } } });
+    Template.fromStack(stack2).hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: { Ref: 'Brokers' }, BrokerNodeGroupInfo: { InstanceType: { 'Fn::Join': ['', ['kafka.', { Ref: 'InstanceType' }]] } } });
     // What can still be checked is: the throughput range does not depend on the instance type.
     const stack3 = new Stack(testApp(), 'S3');
     const network3 = new PrivateSubnetWithNat(stack3, 'Net', { flowLogs: false });
     expect(() => new MskCluster(stack3, 'Cluster', {
-      vpc: network3.vpc, vpcSubnets: network3.privateSubnetSelection, instanceType: stringParam(stack3, 'InstanceType'), provisionedThroughput: 2000,
+      vpc: network3.vpc, vpcSubnets: network3.privateSubnetSelection, instanceType: new ec2.InstanceType(stringParam(stack3, 'InstanceType')), provisionedThroughput: 2000,
     })).toThrow('`provisionedThroughput` must be a whole number between 250 and 1000, got 2000');
   });
 

@@ -8,7 +8,7 @@ import { ChangeEventFormat, IChangeEventSource } from '../connect/change-events'
 import { ConnectorCapacity, KafkaConnectVersion } from '../connect/connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from '../connect/connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
-import { MskConnector } from '../connect/msk-connector';
+import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { WorkerConfiguration } from '../connect/worker-configuration';
 import { LogDelivery } from '../msk/log-delivery';
 import { IMskCluster, MskCluster, MskPorts } from '../msk/msk-cluster';
@@ -17,7 +17,7 @@ import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
   isLiteralName, literalDatabaseOf,
 } from '../private/checks-cdc';
-import { checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits } from '../private/checks-connect';
+import { checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits, connectorAlarms } from '../private/checks-connect';
 import { describeVpc, differentVpcs, fetchHandlerPlacement, recordedVpc } from '../private/connectivity';
 import { DEBEZIUM_MYSQL_KEYS, EXTRACT_NEW_RECORD_STATE_OPTIONS } from '../private/debezium-mysql-keys';
 import { checkReleaseAccepts, compareVersions, SOURCE_FRAMEWORK, WrittenKey } from '../private/release-properties';
@@ -107,7 +107,10 @@ export interface DebeziumMySqlSourceConnectorProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
-  /** Name prefix of the connector. */
+  /**
+   * Name of the connector (1–100 letters, digits and hyphens). Changing it replaces the connector, which then
+   * starts over (Kafka Connect keys a source's offsets by the connector's name), see `MskConnector`.
+   */
   readonly connectorName: string;
 
   /** The database to capture (e.g. an `AuroraMySqlCdcSource`). */
@@ -245,8 +248,15 @@ export interface DebeziumMySqlSourceConnectorProps {
   readonly offsetStorageTopic?: string;
 
   /**
+   * Alarm settings of the connector (its errored tasks, workers, CPU) and where they notify.
+   * @default - errored tasks, too few workers, CPU above 80 %; to the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
+   */
+  readonly alarms?: ConnectorAlarms;
+
+  /**
    * Where alarms go.
-   * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
+   * @deprecated use `alarms.topic` (the shape of `MskCluster` and `MskConnector`); giving both is an error.
+   * @default - as `alarms.topic`
    */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -503,7 +513,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       permissions: props.role ? undefined : this.permissions,
       role: props.role,
       logging: props.logging,
-      alarms: { topic: props.alarmTopic },
+      alarms: connectorAlarms(props),
       description: 'Debezium MySQL source (msk-clickhouse-pipeline)',
     });
     this.connector.allowToResource(props.source, props.source.port,

@@ -9,14 +9,14 @@ import { CapturedTable, ChangeEventFormat, ChangeTable, IChangeEventSource } fro
 import { ConnectorCapacity, KafkaConnectVersion } from '../connect/connector-capacity';
 import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from '../connect/connector-plugin';
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
-import { MskConnector } from '../connect/msk-connector';
+import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { IWorkerConfiguration, WorkerConfiguration } from '../connect/worker-configuration';
 import { LogDelivery } from '../msk/log-delivery';
 import { IMskCluster, MskCluster } from '../msk/msk-cluster';
 import { debeziumMatches } from '../private/checks-cdc';
 import {
   checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, checkRoleFits, coveredBy,
-  literalPrefixes,
+  connectorAlarms, literalPrefixes,
 } from '../private/checks-connect';
 import { cidrContains, parseCidr } from '../private/cidr';
 import { CLICKHOUSE_SINK_KEYS } from '../private/clickhouse-sink-keys';
@@ -339,7 +339,10 @@ export interface ClickHouseSinkConnectorProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
-  /** Name prefix of the connector (see `MskConnector`). */
+  /**
+   * Name of the connector (1–100 letters, digits and hyphens); its consumer group is `connect-<name>`. Changing it
+   * replaces the connector and starts a new consumer group (see `MskConnector`).
+   */
   readonly connectorName: string;
 
   /** Where to write. */
@@ -624,8 +627,15 @@ export interface ClickHouseSinkConnectorProps {
   readonly logging?: LogDelivery;
 
   /**
+   * Alarm settings of the connector (its errored tasks, workers, CPU) and where they notify.
+   * @default - errored tasks, too few workers, CPU above 80 %; to the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
+   */
+  readonly alarms?: ConnectorAlarms;
+
+  /**
    * Where alarms go.
-   * @default - the stack's shared alarm topic (one per stack, encrypted with a customer-managed key, created on first use)
+   * @deprecated use `alarms.topic` (the shape of `MskCluster` and `MskConnector`); giving both is an error.
+   * @default - as `alarms.topic`
    */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -756,7 +766,7 @@ export class ClickHouseSinkConnector extends Construct {
       permissions: props.role ? undefined : this.permissions,
       role: props.role,
       logging: props.logging,
-      alarms: { topic: props.alarmTopic },
+      alarms: connectorAlarms(props),
       description: 'ClickHouse Kafka Connect sink (msk-clickhouse-pipeline)',
     });
     const description = `MSK Connect workers of ${props.connectorName} to ClickHouse ${props.endpoint.isCloud ? 'Cloud ' : ''}(${props.endpoint.ssl ? 'HTTPS' : 'HTTP'})`;

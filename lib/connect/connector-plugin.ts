@@ -228,6 +228,13 @@ interface StoreNetwork {
  * The handler runs in the private subnets of the VPC that the first `ConnectorPlugin` with a `vpc` names (every
  * connector construct of the library passes its own), with its own security group that allows only HTTPS out, so
  * its downloads leave through the NAT gateways' Elastic IPs and appear in the VPC's flow logs.
+ *
+ * It is public so that its resources can be reached (to add a replication rule, grant an auditor read access, or
+ * acknowledge a finding on them); it is created only by `PluginStore.of` and the constructs that need it.
+ *
+ * @example
+ * declare const auditor: iam.IRole;
+ * PluginStore.of(this).bucket.grantRead(auditor);
  */
 export class PluginStore extends Construct {
   /** Key prefix of fetched plugins in the bucket. */
@@ -387,6 +394,15 @@ export class PluginStore extends Construct {
   }
 }
 
+/** Attributes of an existing custom plugin, for {@link ConnectorPlugin.fromConnectorPluginAttributes}. */
+export interface ConnectorPluginAttributes {
+  /** ARN of the custom plugin (`arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>`). */
+  readonly customPluginArn: string;
+
+  /** The revision of the plugin the connectors use (revisions start at 1). */
+  readonly revision: number;
+}
+
 /** Properties of {@link ConnectorPlugin}. */
 export interface ConnectorPluginProps {
   /** Where the plugin comes from. */
@@ -439,8 +455,17 @@ export interface ConnectorPluginProps {
  * });
  */
 export class ConnectorPlugin extends Resource implements IConnectorPlugin {
-  /** Uses an existing custom plugin. */
-  public static fromAttributes(scope: Construct, id: string, customPluginArn: string, revision: number): IConnectorPlugin {
+  /**
+   * Uses an existing custom plugin.
+   *
+   * @example
+   * ConnectorPlugin.fromConnectorPluginAttributes(this, 'Plugin', {
+   *   customPluginArn: 'arn:aws:kafkaconnect:eu-west-1:123456789012:custom-plugin/clickhouse-sink/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2',
+   *   revision: 1,
+   * });
+   */
+  public static fromConnectorPluginAttributes(scope: Construct, id: string, attrs: ConnectorPluginAttributes): IConnectorPlugin {
+    const { customPluginArn, revision } = attrs;
     // MSK Connect: arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>; revisions start at 1.
     const parts = Token.isUnresolved(customPluginArn) ? undefined : parseArn(customPluginArn);
     if (!Token.isUnresolved(customPluginArn) && (parts?.service !== 'kafkaconnect' || !/^custom-plugin\/[a-zA-Z0-9-]+\/.+$/.test(parts.resource))) {
@@ -452,6 +477,14 @@ export class ConnectorPlugin extends Resource implements IConnectorPlugin {
       public readonly revision = revision;
     }
     return new Import(scope, id);
+  }
+
+  /**
+   * Uses an existing custom plugin.
+   * @deprecated use `fromConnectorPluginAttributes` (attributes by name, the shape of the other imports)
+   */
+  public static fromAttributes(scope: Construct, id: string, customPluginArn: string, revision: number): IConnectorPlugin {
+    return ConnectorPlugin.fromConnectorPluginAttributes(scope, id, { customPluginArn, revision });
   }
 
   public readonly customPluginArn: string;

@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,10 +9,10 @@ import { Construct } from 'constructs';
 import { ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkRelease } from '../clickhouse/clickhouse-sink-connector';
 import { ConnectorCapacity } from '../connect/connector-capacity';
 import { MskConnector } from '../connect/msk-connector';
-import { MskCluster } from '../msk/msk-cluster';
+import { MskBrokerType, MskCluster } from '../msk/msk-cluster';
 import { PrivateSubnetWithNat } from '../network/private-subnet-with-nat';
 import { createAlarmTopic } from '../private/alarm-topic';
-import { checkBrokerInstanceType, checkEmailAddress, checkTopicNameNotReserved } from '../private/checks-msk';
+import { checkEmailAddress, checkTopicNameNotReserved, mskBrokerInstanceType } from '../private/checks-msk';
 import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName, namingUserProps } from '../private/validation';
 
 /** Example values the stack uses when a prop is not given: clearly not real, so nothing is deployed by accident. */
@@ -86,10 +87,16 @@ export interface MskClickHousePipelineStackProps extends StackProps {
   readonly natGateways?: number;
 
   /**
-   * Broker instance type.
-   * @default 'kafka.m7g.large'
+   * Broker instance type, as EC2 names it (MSK's `kafka.` or `express.` prefix comes from `brokerType`).
+   * @default - m7g.large
    */
-  readonly brokerInstanceType?: string;
+  readonly brokerInstanceType?: ec2.InstanceType;
+
+  /**
+   * Standard or Express brokers.
+   * @default MskBrokerType.STANDARD
+   */
+  readonly brokerType?: MskBrokerType;
 
   /**
    * Sink capacity.
@@ -143,7 +150,7 @@ export class MskClickHousePipelineStack extends Stack {
     // MSK topics: 1-10000 partitions here (Kafka has no upper bound; MSK's per-broker partition limits apply).
     checkIntegerRange('partitions', props.partitions, 1, 10000);
     checkEmailAddress('alarmEmail', props.alarmEmail);
-    checkBrokerInstanceType('brokerInstanceType', props.brokerInstanceType);
+    mskBrokerInstanceType('brokerInstanceType', props.brokerInstanceType, props.brokerType ?? MskBrokerType.STANDARD);
     checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
 
     this.alarmTopic = createAlarmTopic(this, 'AlarmTopic', 'Alarms of the MSK to ClickHouse pipeline', props.removalPolicy);
@@ -163,6 +170,7 @@ export class MskClickHousePipelineStack extends Stack {
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
       instanceType: props.brokerInstanceType,
+      brokerType: props.brokerType,
       alarms: { topic: this.alarmTopic },
       removalPolicy: props.removalPolicy,
     }));
@@ -184,7 +192,7 @@ export class MskClickHousePipelineStack extends Stack {
       topics,
       release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
       capacity: props.sinkCapacity,
-      alarmTopic: this.alarmTopic,
+      alarms: { topic: this.alarmTopic },
       logging: { cloudWatch: true },
     }));
 

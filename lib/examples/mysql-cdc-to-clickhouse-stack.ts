@@ -138,7 +138,7 @@ export class MySqlCdcToClickHouseStack extends Stack {
         sha256: '0'.repeat(64),
         configProvider: PipelineExampleValues.SINK_RELEASE.configProvider,
       },
-      alarmTopic: this.alarmTopic,
+      alarms: { topic: this.alarmTopic },
     }));
     const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
       () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
@@ -154,7 +154,7 @@ export class MySqlCdcToClickHouseStack extends Stack {
       // Change rows of the captured database's tables, versioned by Kafka offset: see `sink.createTableStatement`.
       changeEvents: this.cdc,
       release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
-      alarmTopic: this.alarmTopic,
+      alarms: { topic: this.alarmTopic },
     }));
 
     new CfnOutput(this, 'NatGatewayPublicIps', {

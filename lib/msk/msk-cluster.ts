@@ -16,7 +16,7 @@ import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
 import { sharedAlarmTopic } from '../private/alarm-topic';
 import { bootstrapBrokersLookup } from '../private/bootstrap-lookup';
-import { checkBrokerInstanceType, checkLogDelivery, checkServerPropertyValues, registerClusterName } from '../private/checks-msk';
+import { checkLogDelivery, mskBrokerInstanceType, checkServerPropertyValues, registerClusterName } from '../private/checks-msk';
 import { checkSubnetsInVpc, recordVpc } from '../private/connectivity';
 import { createKey, createLogGroup, egressRestrictedSecurityGroup } from '../private/secure-defaults';
 import { selectPrivateSubnets } from '../private/subnets';
@@ -249,6 +249,14 @@ export interface MskClientAuthentication {
   readonly tlsCertificateAuthorities?: acmpca.ICertificateAuthority[];
 }
 
+/** The kind of MSK broker [MSK developer guide, "Broker types"]. */
+export enum MskBrokerType {
+  /** Standard brokers (`kafka.*`): EBS storage you size, durability settings you choose. */
+  STANDARD = 'kafka',
+  /** Express brokers (`express.*`): storage MSK manages, durability settings fixed, three availability zones. */
+  EXPRESS = 'express',
+}
+
 /** Enhanced monitoring levels of MSK (CloudWatch metrics beyond the free `DEFAULT` set are billed). */
 export enum MonitoringLevel {
   /** Cluster- and broker-level basics, free. */
@@ -335,11 +343,18 @@ export interface MskClusterProps {
   readonly kafkaVersion?: KafkaVersion;
 
   /**
-   * Broker instance type: a Standard broker (`kafka.m7g.large`, `kafka.m5.xlarge`, ...) or an Express broker
-   * (`express.m7g.large`, ...). Express brokers manage their own storage and fix the durability settings.
-   * @default 'kafka.m7g.large'
+   * Broker instance type, as EC2 names it (`m7g.large`, `m5.xlarge`, ...): MSK's prefix comes from `brokerType`, so
+   * `new ec2.InstanceType('m7g.large')` with the default broker type is MSK's `kafka.m7g.large`.
+   * @default - m7g.large
    */
-  readonly instanceType?: string;
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Standard brokers (EBS storage you size) or Express brokers (storage MSK manages, fixed durability settings,
+   * three availability zones).
+   * @default MskBrokerType.STANDARD
+   */
+  readonly brokerType?: MskBrokerType;
 
   /**
    * Total number of brokers: a multiple of the number of subnets (AZs).
@@ -412,6 +427,13 @@ export interface MskClusterProps {
   /**
    * Broker log delivery.
    * @default - to a new log group kept one year, encrypted with the stack's shared logs key (one customer-managed key for the library's log groups of a stack)
+   */
+  readonly logging?: LogDelivery;
+
+  /**
+   * Broker log delivery.
+   * @deprecated use `logging` (the name every construct of this library uses); giving both is an error.
+   * @default - as `logging`
    */
   readonly brokerLogging?: LogDelivery;
 
@@ -534,9 +556,8 @@ export class MskCluster extends MskClusterBase {
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.kafkaVersion = props.kafkaVersion ?? KafkaVersion.V3_9_X_KRAFT;
 
-    const instanceType = props.instanceType ?? 'kafka.m7g.large';
-    checkBrokerInstanceType('instanceType', instanceType);
-    this.isExpress = instanceType.startsWith('express.');
+    const instanceType = mskBrokerInstanceType('instanceType', props.instanceType, props.brokerType ?? MskBrokerType.STANDARD);
+    this.isExpress = props.brokerType === MskBrokerType.EXPRESS;
 
     const subnets = selectPrivateSubnets(props.vpc, props.vpcSubnets);
     recordVpc(this, props.vpc);
@@ -563,7 +584,7 @@ export class MskCluster extends MskClusterBase {
       throw new Error(`\`vpcSubnets\` must select subnets in different availability zones (MSK puts each broker group in its own AZ), got ${show(subnets.subnets.map((s) => `${s.subnetId} (${azOf(s) ?? 'AZ unknown'})`))}`);
     }
     if (this.isExpress && azCount !== 3) {
-      throw new Error(`Express brokers (\`instanceType\` ${show(instanceType)}) need 3 availability zones, but \`vpcSubnets\` selects ${azCount} subnets`);
+      throw new Error(`Express brokers (\`brokerType\` MskBrokerType.EXPRESS, ${show(instanceType)}) need 3 availability zones, but \`vpcSubnets\` selects ${azCount} subnets`);
     }
     this.brokerCount = props.brokerCount ?? azCount;
     const brokersFitAzs = Number.isInteger(this.brokerCount) && this.brokerCount >= azCount && this.brokerCount % azCount === 0;
@@ -625,8 +646,12 @@ export class MskCluster extends MskClusterBase {
       serverProperties: Object.entries(this.serverProperties).map(([k, v]) => `${k}=${v}`).join('\n'),
     });
 
-    checkLogDelivery('brokerLogging', props.brokerLogging);
-    const logging = props.brokerLogging ?? {};
+    if (props.logging !== undefined && props.brokerLogging !== undefined) {
+      throw new Error('`brokerLogging` is the deprecated name of `logging`: give only `logging`, got both');
+    }
+    const loggingProp = props.brokerLogging !== undefined ? 'brokerLogging' : 'logging';
+    checkLogDelivery(loggingProp, props.logging ?? props.brokerLogging);
+    const logging = props.logging ?? props.brokerLogging ?? {};
     if (logging.cloudWatch ?? true) {
       this.logGroup = logging.logGroup ?? createLogGroup(this, 'BrokerLogs', {
         retention: logging.logRetention,
@@ -748,7 +773,7 @@ export class MskCluster extends MskClusterBase {
     if (this.isExpress) {
       for (const prop of ['volumeSize', 'storageAutoScaling', 'provisionedThroughput'] as const) {
         if (props[prop] !== undefined) {
-          throw new Error(`\`${prop}\` is not supported by Express brokers (\`instanceType\` ${show(props.instanceType)}), which manage their own storage; got ${show(props[prop])}`);
+          throw new Error(`\`${prop}\` is not supported by Express brokers (\`brokerType\` MskBrokerType.EXPRESS), which manage their own storage; got ${show(props[prop])}`);
         }
       }
       return;
@@ -764,13 +789,13 @@ export class MskCluster extends MskClusterBase {
     }
     checkIntegerRange('provisionedThroughput', props.provisionedThroughput, 250, 1000);
     // The broker size can only be checked when the instance type is known at synth.
-    if (props.provisionedThroughput !== undefined && !Token.isUnresolved(props.instanceType)) {
-      const size = (props.instanceType ?? 'kafka.m7g.large').split('.')[2] ?? '';
-      const multiple = /^(\d+)xlarge$/.exec(size);
-      const family = (props.instanceType ?? 'kafka.m7g.large').split('.')[1];
+    const instanceType = props.instanceType?.toString() ?? 'm7g.large';
+    if (props.provisionedThroughput !== undefined && !Token.isUnresolved(instanceType)) {
+      const [family, size] = instanceType.split('.');
+      const multiple = /^(\d+)xlarge$/.exec(size ?? '');
       const minimum = family === 'm5' ? 4 : 2;
       if (!multiple || Number(multiple[1]) < minimum) {
-        throw new Error(`\`provisionedThroughput\` needs a broker of size kafka.m5.4xlarge / kafka.m7g.2xlarge or larger, got \`instanceType\` ${show(props.instanceType ?? 'kafka.m7g.large')}`);
+        throw new Error(`\`provisionedThroughput\` needs a broker of size m5.4xlarge / m7g.2xlarge or larger, got \`instanceType\` ${show(instanceType)}`);
       }
     }
   }

@@ -1,7 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { show } from './validation';
 import type { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
+import type { ConnectorAlarms } from '../connect/msk-connector';
 import type { IMskCluster } from '../msk/msk-cluster';
 
 /**
@@ -410,4 +412,18 @@ export function checkRoleFits(role: LeastPrivilegeConnectorRole, connectorName: 
       throw new Error(`${where} \`secrets\` do not include ${show(secret.node.path)}, which the connector reads through its config provider: the workers would fail to start`);
     }
   }
+}
+
+/**
+ * The `alarms` of a connector construct that also takes the deprecated `alarmTopic`: the two together are an error,
+ * `alarmTopic` alone is `alarms.topic`.
+ */
+export function connectorAlarms(props: { readonly alarms?: ConnectorAlarms; readonly alarmTopic?: sns.ITopic }): ConnectorAlarms | undefined {
+  if (props.alarmTopic === undefined) {
+    return props.alarms;
+  }
+  if (props.alarms !== undefined) {
+    throw new Error('`alarmTopic` is the deprecated form of `alarms.topic`: give only `alarms`, got both');
+  }
+  return { topic: props.alarmTopic };
 }

@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { checkNoRepeats, show } from './validation';
@@ -38,32 +39,55 @@ export function checkEmailAddress(prop: string, value: string | undefined): void
  * MSK broker instance types [MSK developer guide, "Broker types" / "Standard broker sizes"]: Standard brokers
  * `kafka.t3.small`, `kafka.m5.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge,24xlarge}`,
  * `kafka.m7g.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}`; Express brokers
- * `express.m7g.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}`.
+ * `express.m7g.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}`. Keyed by MSK's prefix (the broker type),
+ * then by EC2 family.
  */
-const BROKER_SIZES: { [familyPrefix: string]: string[] } = {
-  'kafka.t3': ['small'],
-  'kafka.m5': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'],
-  'kafka.m7g': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
-  'express.m7g': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+const BROKER_SIZES: { [brokerType: string]: { [family: string]: string[] } } = {
+  kafka: {
+    t3: ['small'],
+    m5: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'],
+    m7g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  },
+  express: {
+    m7g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  },
 };
 
-/** Throws unless `value` is an MSK broker type (`prop` is the prop the user set). */
-export function checkBrokerInstanceType(prop: string, value: string | undefined): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
+const BROKER_TYPE_NAMES: { [prefix: string]: string } = { kafka: 'Standard', express: 'Express' };
+
+/**
+ * The MSK broker instance type (`kafka.m7g.large`, `express.m7g.large`) of an EC2 instance type and a broker type
+ * (`kafka` or `express`, MSK's prefix). Throws unless MSK offers that size as that kind of broker; `prop` is the prop
+ * the user set. An unresolved instance type is joined as it is (MSK checks it at deploy).
+ */
+export function mskBrokerInstanceType(prop: string, instanceType: ec2.InstanceType | undefined, brokerType: string): string {
+  if (instanceType === undefined) {
+    return `${brokerType}.m7g.large`;
   }
-  const parts = value.split('.');
-  const family = parts.slice(0, 2).join('.');
-  if (!/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/.test(value)) {
-    throw new Error(`\`${prop}\` must be an MSK broker type such as 'kafka.m7g.large' or 'express.m7g.large', got ${show(value)}`);
+  if (typeof instanceType !== 'object' || typeof instanceType.toString !== 'function') {
+    // Before 0.x the prop took MSK's string ('kafka.m7g.large'); JavaScript callers may still pass one.
+    throw new Error(`\`${prop}\` must be an ec2.InstanceType such as new ec2.InstanceType('m7g.large') (\`brokerType\` chooses Standard or Express brokers), got ${show(instanceType)}`);
   }
-  const sizes = BROKER_SIZES[family];
+  const text = instanceType.toString();
+  if (Token.isUnresolved(text)) {
+    return `${brokerType}.${text}`;
+  }
+  if (/^(kafka|express)\./.test(text)) {
+    throw new Error(`\`${prop}\` is the EC2 instance type without MSK's prefix (\`brokerType\` chooses ${show('kafka.')} or ${show('express.')}), e.g. new ec2.InstanceType(${show(text.replace(/^[a-z]+\./, ''))}), got ${show(text)}`);
+  }
+  const [family, size] = text.split('.');
+  if (!/^[a-z0-9]+\.[a-z0-9]+$/.test(text)) {
+    throw new Error(`\`${prop}\` must be an instance type such as 'm7g.large', got ${show(text)}`);
+  }
+  const families = BROKER_SIZES[brokerType] ?? {};
+  const sizes = families[family];
   if (!sizes) {
-    throw new Error(`\`${prop}\` must be of an MSK broker family (${Object.keys(BROKER_SIZES).map((f) => `${f}.*`).join(', ')}), got ${show(value)}`);
+    throw new Error(`\`${prop}\` must be of a family MSK offers as ${BROKER_TYPE_NAMES[brokerType] ?? brokerType} brokers (${Object.keys(families).map((f) => `${f}.*`).join(', ')}), got ${show(text)}`);
   }
-  if (!sizes.includes(parts[2])) {
-    throw new Error(`\`${prop}\` ${show(value)} is not an MSK broker size; ${family} comes in ${sizes.join(', ')}`);
+  if (!sizes.includes(size)) {
+    throw new Error(`\`${prop}\` ${show(text)} is not an MSK broker size; ${BROKER_TYPE_NAMES[brokerType]} ${family} brokers come in ${sizes.join(', ')}`);
   }
+  return `${brokerType}.${text}`;
 }
 
 /**
@@ -250,7 +274,7 @@ export function registerClusterName(cluster: Construct, name: string): void {
 
 /**
  * Checks a `LogDelivery`: props that would be silently ignored, retention values, and the names MSK forwards.
- * `prop` is the user's prop (`brokerLogging` of a cluster, `logging` of a connector).
+ * `prop` is the user's prop (`logging` of a cluster or a connector, or the deprecated `brokerLogging`).
  */
 export function checkLogDelivery(prop: string, delivery: LogDelivery | undefined): void {
   if (delivery === undefined) {

@@ -2,6 +2,7 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ChangeEventFormat, ConnectorCapacity, DebeziumMySqlSourceConnector,
   DebeziumMySqlSourceConnectorProps, DebeziumVersion,
@@ -395,5 +396,17 @@ describe('DebeziumMySqlSourceConnector', () => {
     test('fails on a malformed Debezium version', () => {
       expect(() => DebeziumVersion.of('2.7')).toThrow("`debeziumVersion` must be a Debezium release such as '2.7.4.Final', got '2.7'");
     });
+  });
+});
+
+describe('alarms', () => {
+  test('alarms.topic routes the connector alarms; alarmTopic, its deprecated form, still does and is refused together with alarms', () => {
+    const b = base();
+    const topic = new sns.Topic(b.stack, 'Ops');
+    expect(setup({ alarms: { topic } }, b).cdc.connector.alarmTopic).toBe(topic);
+    const b2 = base();
+    const topic2 = new sns.Topic(b2.stack, 'Ops');
+    expect(setup({ alarmTopic: topic2 }, b2).cdc.connector.alarmTopic).toBe(topic2);
+    expect(() => setup({ alarms: {}, alarmTopic: topic })).toThrow('`alarmTopic` is the deprecated form of `alarms.topic`: give only `alarms`, got both');
   });
 });

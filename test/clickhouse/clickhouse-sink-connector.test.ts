@@ -2,12 +2,13 @@ import { CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorCapacity, ErrorTolerance,
   LeastPrivilegeConnectorRole, LeastPrivilegeConnectorRoleProps, MskCluster, PrivateSubnetWithNat, SinkValueFormat, WorkerConfiguration,
 } from '../../lib';
 import { testApp } from '../support/compliance';
-import { EXAMPLE_SHA256, minimalSink, SINK_RELEASE, userKey } from '../support/fixtures';
+import { EXAMPLE_SHA256, minimalSink, pipelineBase, SINK_RELEASE, userKey } from '../support/fixtures';
 
 
 function setup(props: Partial<ClickHouseSinkConnectorProps> = {}, options: { flowLogs?: boolean } = {}) {
@@ -750,5 +751,29 @@ describe('Secrets Manager through the VPC\'s interface endpoint', () => {
     const workers = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^MSK Connect workers of sink') } }))[0];
     expect(JSON.stringify(workers.Properties.SecurityGroupEgress ?? [])).not.toContain('0.0.0.0/0');
     expect(JSON.stringify(t.findResources('AWS::EC2::SecurityGroupEgress'))).not.toMatch(/"CidrIp":"0\.0\.0\.0\/0","Description":"MSK Connect workers/);
+  });
+});
+
+describe('alarms', () => {
+  test('alarms sets the connector alarms and their topic, as on MskConnector', () => {
+    const { stack, cluster, network } = pipelineBase();
+    const topic = new sns.Topic(stack, 'Ops');
+    const sink = minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, alarms: { topic, cpuPercent: 70 } });
+    expect(sink.connector.alarmTopic).toBe(topic);
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    const cpu = alarms.filter((a) => a.Properties.MetricName === 'CpuUtilization');
+    expect(cpu.map((a) => a.Properties.Threshold)).toEqual([70]);
+    expect(cpu[0].Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) }]);
+  });
+
+  test('alarmTopic, the deprecated form of alarms.topic, still routes the alarms and is refused together with alarms', () => {
+    const { stack, cluster, network } = pipelineBase();
+    const topic = new sns.Topic(stack, 'Ops');
+    const sink = minimalSink(stack, cluster, network.vpc, { vpcSubnets: network.privateSubnetSelection, alarmTopic: topic });
+    expect(sink.connector.alarmTopic).toBe(topic);
+    const other = pipelineBase();
+    const both = { vpcSubnets: other.network.privateSubnetSelection, alarms: {}, alarmTopic: topic };
+    expect(() => minimalSink(other.stack, other.cluster, other.network.vpc, both))
+      .toThrow('`alarmTopic` is the deprecated form of `alarms.topic`: give only `alarms`, got both');
   });
 });

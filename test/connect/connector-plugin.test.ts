@@ -154,11 +154,15 @@ describe('bad input (#14)', () => {
   test('fromAttributes fails on an ARN that is not a custom plugin\'s, or a revision MSK Connect never gives', () => {
     const stack = new Stack(testApp(), 'S');
     const arn = 'arn:aws:kafkaconnect:eu-west-1:111111111111:custom-plugin/clickhouse/0a1b2c3d-4e5f-6789-abcd-ef0123456789-3';
-    expect(() => ConnectorPlugin.fromAttributes(stack, 'A', 'arn:aws:kafkaconnect:eu-west-1:111111111111:worker-configuration/w/1', 1))
+    expect(() => ConnectorPlugin.fromConnectorPluginAttributes(stack, 'A', { customPluginArn: 'arn:aws:kafkaconnect:eu-west-1:111111111111:worker-configuration/w/1', revision: 1 }))
       .toThrow("`customPluginArn` must be an MSK Connect custom plugin ARN (arn:<partition>:kafkaconnect:<region>:<account>:custom-plugin/<name>/<uuid>), got 'arn:aws:kafkaconnect:eu-west-1:111111111111:worker-configuration/w/1'");
-    expect(() => ConnectorPlugin.fromAttributes(stack, 'B', 'clickhouse', 1)).toThrow('`customPluginArn` must be an MSK Connect custom plugin ARN');
-    expect(() => ConnectorPlugin.fromAttributes(stack, 'C', arn, 0)).toThrow('`revision` must be a whole number of at least 1, got 0');
-    expect(ConnectorPlugin.fromAttributes(stack, 'D', arn, 3).revision).toBe(3);
+    expect(() => ConnectorPlugin.fromConnectorPluginAttributes(stack, 'B', { customPluginArn: 'clickhouse', revision: 1 })).toThrow('`customPluginArn` must be an MSK Connect custom plugin ARN');
+    expect(() => ConnectorPlugin.fromConnectorPluginAttributes(stack, 'C', { customPluginArn: arn, revision: 0 })).toThrow('`revision` must be a whole number of at least 1, got 0');
+    expect(ConnectorPlugin.fromConnectorPluginAttributes(stack, 'D', { customPluginArn: arn, revision: 3 }).revision).toBe(3);
+    // The deprecated positional form is the same import.
+    const old = ConnectorPlugin.fromAttributes(stack, 'E', arn, 2);
+    expect([old.customPluginArn, old.revision]).toEqual([arn, 2]);
+    expect(() => ConnectorPlugin.fromAttributes(stack, 'F', arn, 0)).toThrow('`revision` must be a whole number of at least 1, got 0');
   });
   test('fails on a description longer than CloudFormation takes', () => {
     const stack = new Stack(testApp(), 'S');

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MskClickHousePipelineStack, MskClickHousePipelineStackProps, PipelineExampleValues } from '../../lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { MskBrokerType, MskClickHousePipelineStack, MskClickHousePipelineStackProps, PipelineExampleValues } from '../../lib';
 import { testApp } from '../support/compliance';
 
 const app = testApp();
@@ -428,8 +429,8 @@ describe('bad input (#14)', () => {
     expect(make({ sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, sha256: 'abc' } })).toThrow("`sinkRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
     expect(make({ topics: ['a.b', 'a_b'] }))
       .toThrow("`topics[1]` 'a_b' collides with topic 'a.b' of this cluster (P/Cluster/Topic-a.b): Kafka refuses names that differ only in '.' and '_'");
-    expect(make({ availabilityZoneCount: 2, brokerInstanceType: 'express.m7g.large' }))
-      .toThrow("Express brokers (`brokerInstanceType` 'express.m7g.large') need 3 availability zones, but `availabilityZoneCount` selects 2 subnets");
+    expect(make({ availabilityZoneCount: 2, brokerType: MskBrokerType.EXPRESS }))
+      .toThrow("Express brokers (`brokerType` MskBrokerType.EXPRESS, 'express.m7g.large') need 3 availability zones, but `availabilityZoneCount` selects 2 subnets");
   });
 
   test('fails on partitions of 0', () => {
@@ -442,7 +443,7 @@ describe('bad input (#14)', () => {
   });
 
   test('names brokerInstanceType, the prop the user set', () => {
-    expect(make({ brokerInstanceType: 'kafka.m5.medium' }))
-      .toThrow("`brokerInstanceType` 'kafka.m5.medium' is not an MSK broker size; kafka.m5 comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge");
+    expect(make({ brokerInstanceType: new ec2.InstanceType('m5.medium') }))
+      .toThrow("`brokerInstanceType` 'm5.medium' is not an MSK broker size; Standard m5 brokers come in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge");
   });
 });

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KafkaVersion, MonitoringLevel, MskCluster, MskClusterProps, MskPorts, MskPublicAccess, MskTopic, PrivateSubnetWithNat } from '../../lib';
+import { KafkaVersion, MonitoringLevel, MskBrokerType, MskCluster, MskClusterProps, MskPorts, MskPublicAccess, MskTopic, PrivateSubnetWithNat } from '../../lib';
 import { testApp } from '../support/compliance';
 
 function setup(props: Partial<MskClusterProps> = {}, networkProps = {}) {
@@ -104,7 +104,7 @@ describe('placement and brokers', () => {
   });
 
   test('Express brokers carry no storage settings', () => {
-    const { template, cluster } = setup({ instanceType: 'express.m7g.large' });
+    const { template, cluster } = setup({ instanceType: new ec2.InstanceType('m7g.large'), brokerType: MskBrokerType.EXPRESS });
     const c = Object.values(template().findResources('AWS::MSK::Cluster'))[0];
     expect(c.Properties.BrokerNodeGroupInfo.StorageInfo).toBeUndefined();
     expect(cluster.isExpress).toBe(true);
@@ -157,7 +157,7 @@ describe('logs, monitoring and alarms', () => {
     new MskCluster(base.stack, 'Other', {
       vpc: base.network.vpc,
       vpcSubnets: base.network.privateSubnetSelection,
-      brokerLogging: { cloudWatch: false, s3Bucket: bucket, s3Prefix: 'msk/', firehoseDeliveryStreamName: 'broker-logs' },
+      logging: { cloudWatch: false, s3Bucket: bucket, s3Prefix: 'msk/', firehoseDeliveryStreamName: 'broker-logs' },
     });
     Template.fromStack(base.stack).hasResourceProperties('AWS::MSK::Cluster', {
       ClusterName: Match.stringLikeRegexp('Other'),
@@ -223,7 +223,7 @@ describe('storage', () => {
   });
 
   test('provisioned throughput on a large enough broker', () => {
-    const { template } = setup({ instanceType: 'kafka.m7g.2xlarge', provisionedThroughput: 250 });
+    const { template } = setup({ instanceType: new ec2.InstanceType('m7g.2xlarge'), provisionedThroughput: 250 });
     template().hasResourceProperties('AWS::MSK::Cluster', {
       BrokerNodeGroupInfo: { StorageInfo: { EBSStorageInfo: { ProvisionedThroughput: { Enabled: true, VolumeThroughput: 250 } } } },
     });
@@ -392,27 +392,33 @@ describe('bad input', () => {
   });
 
   test('fails if Express brokers are given storage settings', () => {
-    expect(() => setup({ instanceType: 'express.m7g.large', volumeSize: 100 }))
-      .toThrow("`volumeSize` is not supported by Express brokers (`instanceType` 'express.m7g.large'), which manage their own storage; got 100");
+    expect(() => setup({ brokerType: MskBrokerType.EXPRESS, volumeSize: 100 }))
+      .toThrow('`volumeSize` is not supported by Express brokers (`brokerType` MskBrokerType.EXPRESS), which manage their own storage; got 100');
   });
 
   test('fails if Express brokers are given durability overrides', () => {
-    expect(() => setup({ instanceType: 'express.m7g.large', serverProperties: { 'min.insync.replicas': '1' } }))
+    expect(() => setup({ brokerType: MskBrokerType.EXPRESS, serverProperties: { 'min.insync.replicas': '1' } }))
       .toThrow("`serverProperties` cannot set 'min.insync.replicas' on Express brokers");
   });
 
   test('fails if Express brokers have only two AZs', () => {
-    expect(() => setup({ instanceType: 'express.m7g.large' }, { availabilityZoneCount: 2 }))
-      .toThrow("Express brokers (`instanceType` 'express.m7g.large') need 3 availability zones, but `vpcSubnets` selects 2 subnets");
+    expect(() => setup({ brokerType: MskBrokerType.EXPRESS }, { availabilityZoneCount: 2 }))
+      .toThrow("Express brokers (`brokerType` MskBrokerType.EXPRESS, 'express.m7g.large') need 3 availability zones, but `vpcSubnets` selects 2 subnets");
   });
 
   test('fails on a malformed instance type', () => {
-    expect(() => setup({ instanceType: 'm5.large' })).toThrow("`instanceType` must be an MSK broker type such as 'kafka.m7g.large' or 'express.m7g.large', got 'm5.large'");
+    expect(() => setup({ instanceType: new ec2.InstanceType('m5') })).toThrow("`instanceType` must be an instance type such as 'm7g.large', got 'm5'");
+    // MSK's own name, the prop's type before 0.x: the prefix belongs to `brokerType`.
+    expect(() => setup({ instanceType: new ec2.InstanceType('kafka.m5.large') }))
+      .toThrow("`instanceType` is the EC2 instance type without MSK's prefix (`brokerType` chooses 'kafka.' or 'express.'), e.g. new ec2.InstanceType('m5.large'), got 'kafka.m5.large'");
+    // A JavaScript caller passing the string the prop used to take.
+    expect(() => setup({ instanceType: 'kafka.m5.large' as unknown as ec2.InstanceType }))
+      .toThrow("`instanceType` must be an ec2.InstanceType such as new ec2.InstanceType('m7g.large') (`brokerType` chooses Standard or Express brokers), got 'kafka.m5.large'");
   });
 
   test('fails if provisioned throughput is asked of a small broker', () => {
     expect(() => setup({ provisionedThroughput: 250 }))
-      .toThrow("`provisionedThroughput` needs a broker of size kafka.m5.4xlarge / kafka.m7g.2xlarge or larger, got `instanceType` 'kafka.m7g.large'");
+      .toThrow("`provisionedThroughput` needs a broker of size m5.4xlarge / m7g.2xlarge or larger, got `instanceType` 'm7g.large'");
   });
 
   test('fails if storage autoscaling cannot grow', () => {
@@ -498,13 +504,15 @@ describe('bad input', () => {
 
 describe('bad input (#14): values passed through, duplicates', () => {
   test('fails on an unknown broker family', () => {
-    expect(() => setup({ instanceType: 'kafka.r5.large' }))
-      .toThrow("`instanceType` must be of an MSK broker family (kafka.t3.*, kafka.m5.*, kafka.m7g.*, express.m7g.*), got 'kafka.r5.large'");
+    expect(() => setup({ instanceType: new ec2.InstanceType('r5.large') }))
+      .toThrow("`instanceType` must be of a family MSK offers as Standard brokers (t3.*, m5.*, m7g.*), got 'r5.large'");
+    expect(() => setup({ instanceType: new ec2.InstanceType('m5.large'), brokerType: MskBrokerType.EXPRESS }))
+      .toThrow("`instanceType` must be of a family MSK offers as Express brokers (m7g.*), got 'm5.large'");
   });
 
   test('fails on a broker size MSK does not offer', () => {
-    expect(() => setup({ instanceType: 'kafka.m7g.24xlarge' }))
-      .toThrow("`instanceType` 'kafka.m7g.24xlarge' is not an MSK broker size; kafka.m7g comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge");
+    expect(() => setup({ instanceType: new ec2.InstanceType('m7g.24xlarge') }))
+      .toThrow("`instanceType` 'm7g.24xlarge' is not an MSK broker size; Standard m7g brokers come in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge");
   });
 
   test('fails on a server property MSK manages', () => {
@@ -574,56 +582,65 @@ describe('bad input (#14): values passed through, duplicates', () => {
     }
   });
 
-  test('fails if brokerLogging.logRetention is not a RetentionDays value', () => {
-    expect(() => setup({ brokerLogging: { logRetention: 45 as any } }))
-      .toThrow('`brokerLogging.logRetention` must be a logs.RetentionDays value (one of');
-    expect(() => setup({ brokerLogging: { logRetention: 45 as any } })).toThrow('days), got 45');
+  test('fails if logging.logRetention is not a RetentionDays value', () => {
+    expect(() => setup({ logging: { logRetention: 45 as any } }))
+      .toThrow('`logging.logRetention` must be a logs.RetentionDays value (one of');
+    expect(() => setup({ logging: { logRetention: 45 as any } })).toThrow('days), got 45');
   });
 
-  test('fails if brokerLogging gives its own log group and a retention for it', () => {
+  test('fails if logging gives its own log group and a retention for it', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Logs', 'msk-brokers');
-    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { logGroup, logRetention: 30 } }))
-      .toThrow('`brokerLogging.logRetention` only applies to a log group created here, but `brokerLogging.logGroup` is given; set the retention on that log group, got 30');
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, logging: { logGroup, logRetention: 30 } }))
+      .toThrow('`logging.logRetention` only applies to a log group created here, but `logging.logGroup` is given; set the retention on that log group, got 30');
   });
 
-  test('fails if brokerLogging turns CloudWatch off but sets its retention', () => {
-    expect(() => setup({ brokerLogging: { cloudWatch: false, logRetention: 30 } }))
-      .toThrow('`brokerLogging.logRetention` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
+  test('fails if logging turns CloudWatch off but sets its retention', () => {
+    expect(() => setup({ logging: { cloudWatch: false, logRetention: 30 } }))
+      .toThrow('`logging.logRetention` is set but `logging.cloudWatch` is false, so it would be ignored; drop one of them');
   });
 
-  test('fails if brokerLogging turns CloudWatch off but gives a log group', () => {
+  test('fails if logging turns CloudWatch off but gives a log group', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Logs', 'msk-brokers');
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'logs-bucket');
-    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { cloudWatch: false, logGroup, s3Bucket: bucket } }))
-      .toThrow('`brokerLogging.logGroup` is set but `brokerLogging.cloudWatch` is false, so it would be ignored; drop one of them');
-    expect(() => new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { cloudWatch: true, logGroup } })).not.toThrow();
+    expect(() => new MskCluster(stack, 'Cluster', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, logging: { cloudWatch: false, logGroup, s3Bucket: bucket } }))
+      .toThrow('`logging.logGroup` is set but `logging.cloudWatch` is false, so it would be ignored; drop one of them');
+    expect(() => new MskCluster(stack, 'Other', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, logging: { cloudWatch: true, logGroup } })).not.toThrow();
   });
 
-  test('fails if brokerLogging sends the logs nowhere', () => {
+  test('brokerLogging, the deprecated name of logging, still works alone and is refused together with logging', () => {
     expect(() => setup({ brokerLogging: { cloudWatch: false } }))
       .toThrow('`brokerLogging` turns CloudWatch off and gives no `s3Bucket` or `firehoseDeliveryStreamName`, so the logs would go nowhere');
+    const { template } = setup({ brokerLogging: { logRetention: logs.RetentionDays.ONE_MONTH } });
+    template().hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(() => setup({ logging: {}, brokerLogging: {} }))
+      .toThrow('`brokerLogging` is the deprecated name of `logging`: give only `logging`, got both');
+  });
+
+  test('fails if logging sends the logs nowhere', () => {
+    expect(() => setup({ logging: { cloudWatch: false } }))
+      .toThrow('`logging` turns CloudWatch off and gives no `s3Bucket` or `firehoseDeliveryStreamName`, so the logs would go nowhere');
   });
 
   test('fails on an s3Prefix without a bucket', () => {
-    expect(() => setup({ brokerLogging: { s3Prefix: 'msk/' } }))
-      .toThrow("`brokerLogging.s3Prefix` is set but `brokerLogging.s3Bucket` is not, so it would be ignored, got 'msk/'");
+    expect(() => setup({ logging: { s3Prefix: 'msk/' } }))
+      .toThrow("`logging.s3Prefix` is set but `logging.s3Bucket` is not, so it would be ignored, got 'msk/'");
   });
 
   test('fails on an s3Prefix starting with a slash', () => {
     const stack = new Stack(testApp(), 'S');
     const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: false });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'logs-bucket');
-    expect(() => new MskCluster(stack, 'C', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, brokerLogging: { s3Bucket: bucket, s3Prefix: '/msk' } }))
-      .toThrow("`brokerLogging.s3Prefix` must be an S3 key prefix of 1-1024 characters on one line, not starting with '/', got '/msk'");
+    expect(() => new MskCluster(stack, 'C', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, logging: { s3Bucket: bucket, s3Prefix: '/msk' } }))
+      .toThrow("`logging.s3Prefix` must be an S3 key prefix of 1-1024 characters on one line, not starting with '/', got '/msk'");
   });
 
   test('fails on a malformed Firehose delivery stream name', () => {
-    expect(() => setup({ brokerLogging: { firehoseDeliveryStreamName: 'broker logs' } }))
-      .toThrow("`brokerLogging.firehoseDeliveryStreamName` must be a Firehose delivery stream name (1-64 letters, digits, '_', '.', '-'), got 'broker logs'");
+    expect(() => setup({ logging: { firehoseDeliveryStreamName: 'broker logs' } }))
+      .toThrow("`logging.firehoseDeliveryStreamName` must be a Firehose delivery stream name (1-64 letters, digits, '_', '.', '-'), got 'broker logs'");
   });
 
   test('fails on a KRaft version before 3.7 and a ZooKeeper 4.x version', () => {

@@ -219,7 +219,7 @@ const OWN_BUCKET = (b: { stack: Stack }) => s3.Bucket.fromBucketName(b.stack, 'L
 const OWN_TOPIC = (b: { stack: Stack }) => sns.Topic.fromTopicArn(b.stack, 'OwnTopic', 'arn:aws:sns:eu-west-1:111111111111:ops');
 const OWN_SG = (b: Base) => [new ec2.SecurityGroup(b.stack, 'OwnSg', { vpc: b.network.vpc, allowAllOutbound: false })];
 const OWN_ROLE = (b: Base) => iam.Role.fromRoleArn(b.stack, 'OwnRole', 'arn:aws:iam::111111111111:role/connector');
-const OWN_PLUGIN = (b: Base) => ConnectorPlugin.fromAttributes(b.stack, 'OwnPlugin', 'arn:aws:kafkaconnect:eu-west-1:111111111111:custom-plugin/own/1', 1);
+const OWN_PLUGIN = (b: Base) => ConnectorPlugin.fromConnectorPluginAttributes(b.stack, 'OwnPlugin', { customPluginArn: 'arn:aws:kafkaconnect:eu-west-1:111111111111:custom-plugin/own/1', revision: 1 });
 const OWN_WORKERS = (b: Base) => new WorkerConfiguration(b.stack, 'OwnWorkers', { secretsManagerConfigProvider: true });
 const TOKEN = (b: Base) => secretsmanager.Secret.fromSecretNameV2(b.stack, 'Token', 'generic/token');
 const DATABASE_NAME_PROBLEMS = [
@@ -264,12 +264,12 @@ export const CASES: ChangeCase[] = [
   when('MskCluster', 'kafkaVersion 3.8.x.kraft → 3.9.x.kraft', clusterStack, { kafkaVersion: KafkaVersion.V3_9_X_KRAFT },
     [...replaces('MSK::Configuration'), ...updates('MSK::Cluster')], { from: { kafkaVersion: KafkaVersion.V3_8_X_KRAFT } }),
   when('MskCluster', 'serverProperties', clusterStack, { serverProperties: { 'log.retention.hours': '72' } }, updates('MSK::Configuration', 'MSK::Cluster')),
-  when('MskCluster', 'instanceType', clusterStack, { instanceType: 'kafka.m7g.xlarge' }, updates('MSK::Cluster')),
+  when('MskCluster', 'instanceType', clusterStack, { instanceType: new ec2.InstanceType('m7g.xlarge') }, updates('MSK::Cluster')),
   when('MskCluster', 'volumeSize', clusterStack, { volumeSize: 2000 }, updates('MSK::Cluster')),
   when('MskCluster', 'brokerCount 3 → 6', clusterStack, { brokerCount: 6 }, updates('MSK::Cluster')),
   when('MskCluster', 'storageAutoScaling', clusterStack, { storageAutoScaling: { maxVolumeSize: 4000 } }, creates('ApplicationAutoScaling::ScalableTarget')),
-  when('MskCluster', 'provisionedThroughput', clusterStack, { instanceType: 'kafka.m7g.2xlarge', provisionedThroughput: 500 }, updates('MSK::Cluster'),
-    { from: { instanceType: 'kafka.m7g.2xlarge' } }),
+  when('MskCluster', 'provisionedThroughput', clusterStack, { instanceType: new ec2.InstanceType('m7g.2xlarge'), provisionedThroughput: 500 }, updates('MSK::Cluster'),
+    { from: { instanceType: new ec2.InstanceType('m7g.2xlarge') } }),
   when('MskCluster', 'clientAuthentication: SASL/SCRAM added', clusterStack, { clientAuthentication: { iam: true, scram: true } }, updates('MSK::Cluster')),
   when('MskCluster', 'clientAuthentication: mutual TLS added', clusterStack, (b) => ({
     clientAuthentication: { iam: true, tlsCertificateAuthorities: [acmpca.CertificateAuthority.fromCertificateAuthorityArn(b.stack, 'Ca', CA_ARN)] },
@@ -279,8 +279,8 @@ export const CASES: ChangeCase[] = [
     { from: PUBLIC_BROKERS }),
   when('MskCluster', 'monitoringLevel', clusterStack, { monitoringLevel: MonitoringLevel.PER_TOPIC_PER_BROKER }, updates('MSK::Cluster')),
   when('MskCluster', 'prometheus', clusterStack, { prometheus: { jmxExporter: true, nodeExporter: true } }, updates('MSK::Cluster')),
-  when('MskCluster', 'brokerLogging to S3', clusterStack, (b) => ({ brokerLogging: { s3Bucket: OWN_BUCKET(b) } }), updates('MSK::Cluster')),
-  when('MskCluster', 'brokerLogging.logRetention', clusterStack, { brokerLogging: { logRetention: logs.RetentionDays.THREE_MONTHS } }, updates('Logs::LogGroup')),
+  when('MskCluster', 'logging to S3', clusterStack, (b) => ({ logging: { s3Bucket: OWN_BUCKET(b) } }), updates('MSK::Cluster')),
+  when('MskCluster', 'logging.logRetention', clusterStack, { logging: { logRetention: logs.RetentionDays.THREE_MONTHS } }, updates('Logs::LogGroup')),
   when('MskCluster', 'alarms thresholds', clusterStack, { alarms: { diskUsedPercent: 75, cpuPercent: 70 } }, updates('CloudWatch::Alarm')),
   when('MskCluster', 'alarms.topic', clusterStack, (b) => ({ alarms: { topic: OWN_TOPIC(b) } }), updates('CloudWatch::Alarm')),
   when('MskCluster', 'removalPolicy', clusterStack, { removalPolicy: RemovalPolicy.DESTROY }, updates('MSK::Cluster')),
@@ -420,7 +420,7 @@ export const CASES: ChangeCase[] = [
   when('ClickHouseSinkConnector', 'securityGroups', sink, (b) => ({ securityGroups: OWN_SG(b) }), replaces('KafkaConnect::Connector')),
   when('ClickHouseSinkConnector', 'kafkaConnectVersion 3.7.x → 2.7.1', sink, { kafkaConnectVersion: KafkaConnectVersion.V2_7_1 }, replaces('KafkaConnect::Connector')),
   when('ClickHouseSinkConnector', 'logging to S3', sink, (b) => ({ logging: { s3Bucket: OWN_BUCKET(b) } }), replaces('KafkaConnect::Connector')),
-  when('ClickHouseSinkConnector', 'alarmTopic', sink, (b) => ({ alarmTopic: OWN_TOPIC(b) }), updates('CloudWatch::Alarm')),
+  when('ClickHouseSinkConnector', 'alarms.topic', sink, (b) => ({ alarms: { topic: OWN_TOPIC(b) } }), updates('CloudWatch::Alarm')),
   when('ClickHouseSinkConnector', 'vpcSubnets (workers moved)', sink, (b) => ({ vpcSubnets: twoSubnets(b) }), replaces('KafkaConnect::Connector')),
 
   // DebeziumMySqlSourceConnector
@@ -446,7 +446,7 @@ export const CASES: ChangeCase[] = [
   when('DebeziumMySqlSourceConnector', 'role (own role)', cdc, (b) => ({ role: OWN_ROLE(b) }), replaces('KafkaConnect::Connector')),
   when('DebeziumMySqlSourceConnector', 'offsetStorageTopic', cdc, { offsetStorageTopic: '__orders_cdc_offsets_v2' },
     replaces('KafkaConnect::WorkerConfiguration', 'KafkaConnect::Connector')),
-  when('DebeziumMySqlSourceConnector', 'alarmTopic', cdc, (b) => ({ alarmTopic: OWN_TOPIC(b) }), updates('CloudWatch::Alarm')),
+  when('DebeziumMySqlSourceConnector', 'alarms.topic', cdc, (b) => ({ alarms: { topic: OWN_TOPIC(b) } }), updates('CloudWatch::Alarm')),
   when('DebeziumMySqlSourceConnector', 'vpcSubnets (workers moved)', cdc, (b) => ({ vpcSubnets: twoSubnets(b) }), replaces('KafkaConnect::Connector')),
 
   // AuroraMySqlCdcSource
@@ -483,7 +483,7 @@ export const CASES: ChangeCase[] = [
   when('MskClickHousePipelineStack', 'partitions', exampleStack, { partitions: 12 }, updates('MSK::Topic')),
   when('MskClickHousePipelineStack', 'sinkRelease', exampleStack, { sinkRelease: { version: '1.3.6', ...RELEASE } }, replaces('KafkaConnect::CustomPlugin', 'KafkaConnect::Connector')),
   when('MskClickHousePipelineStack', 'natGateways 3 → 1', exampleStack, { natGateways: 1 }, FEWER_NATS),
-  when('MskClickHousePipelineStack', 'brokerInstanceType', exampleStack, { brokerInstanceType: 'kafka.m7g.xlarge' }, updates('MSK::Cluster')),
+  when('MskClickHousePipelineStack', 'brokerInstanceType', exampleStack, { brokerInstanceType: new ec2.InstanceType('m7g.xlarge') }, updates('MSK::Cluster')),
   when('MskClickHousePipelineStack', 'sinkCapacity', exampleStack, { sinkCapacity: ConnectorCapacity.provisioned({ workerCount: 2 }) }, CONNECTOR),
   when('MskClickHousePipelineStack', 'alarmEmail', exampleStack, { alarmEmail: 'ops@example.com' }, creates('SNS::Subscription')),
   when('MskClickHousePipelineStack', 'removalPolicy', exampleStack, { removalPolicy: RemovalPolicy.DESTROY }, updates('MSK::Cluster')),
