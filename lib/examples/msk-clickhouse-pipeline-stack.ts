@@ -13,42 +13,15 @@ import { MskBrokerType, MskCluster } from '../msk/msk-cluster';
 import { PrivateSubnetWithNat } from '../network/private-subnet-with-nat';
 import { createAlarmTopic } from '../private/alarm-topic';
 import { checkEmailAddress, checkTopicNameNotReserved, mskBrokerInstanceType } from '../private/checks-msk';
-import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkTopicName, namingUserProps } from '../private/validation';
-
-/** Example values the stack uses when a prop is not given: clearly not real, so nothing is deployed by accident. */
-export class PipelineExampleValues {
-  /** Example ClickHouse Cloud host name. */
-  public static readonly CLICKHOUSE_HOSTNAME = 'example-service.eu-west-1.aws.clickhouse.cloud';
-  /** Example name of the Secrets Manager secret with `{"username": ..., "password": ...}`. */
-  public static readonly CREDENTIALS_SECRET_NAME = 'example/clickhouse-credentials';
-  /** Example topic. */
-  public static readonly TOPIC = 'example-events';
-  /** Example sink release: pinned to a checksum of zeros, which fails the deployment until the real one is given. */
-  public static readonly SINK_RELEASE: ClickHouseSinkRelease = {
-    version: '1.3.5',
-    sha256: '0'.repeat(64),
-    configProvider: {
-      url: 'https://github.com/aws-samples/msk-config-providers/releases/download/r0.1.0/msk-config-providers-0.1.0-with-dependencies.zip',
-      sha256: '0'.repeat(64),
-    },
-  };
-
-  private constructor() {}
-}
+import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkRequired, checkTopicName, namingUserProps } from '../private/validation';
 
 /** Properties of {@link MskClickHousePipelineStack}. */
 export interface MskClickHousePipelineStackProps extends StackProps {
-  /**
-   * ClickHouse Cloud host name.
-   * @default PipelineExampleValues.CLICKHOUSE_HOSTNAME
-   */
-  readonly clickHouseHostname?: string;
+  /** ClickHouse Cloud host name, without scheme or port (e.g. `abc123.eu-west-1.aws.clickhouse.cloud`). */
+  readonly clickHouseHostname: string;
 
-  /**
-   * Name of the Secrets Manager secret holding the ClickHouse credentials (`{"username": ..., "password": ...}`).
-   * @default PipelineExampleValues.CREDENTIALS_SECRET_NAME
-   */
-  readonly credentialsSecretName?: string;
+  /** Name of the Secrets Manager secret holding the ClickHouse credentials (`{"username": ..., "password": ...}`). */
+  readonly credentialsSecretName: string;
 
   /**
    * ARN of the customer-managed key that encrypts the credentials secret (the sink's role may decrypt with it).
@@ -56,11 +29,8 @@ export interface MskClickHousePipelineStackProps extends StackProps {
    */
   readonly credentialsKeyArn?: string;
 
-  /**
-   * Topics to create and sink into ClickHouse (tables of the same names).
-   * @default [PipelineExampleValues.TOPIC]
-   */
-  readonly topics?: string[];
+  /** Topics to create and sink into ClickHouse (tables of the same names): at least one. */
+  readonly topics: string[];
 
   /**
    * Partitions per topic.
@@ -69,10 +39,10 @@ export interface MskClickHousePipelineStackProps extends StackProps {
   readonly partitions?: number;
 
   /**
-   * The ClickHouse sink release and MSK config provider to install, pinned by checksum.
-   * @default PipelineExampleValues.SINK_RELEASE (placeholder checksums: synthesizes, but deploying fails until replaced)
+   * The ClickHouse sink release and MSK config provider to install, pinned by the SHA-256 checksums of the files you
+   * verified: the deploy-time fetch refuses bytes that do not match.
    */
-  readonly sinkRelease?: ClickHouseSinkRelease;
+  readonly sinkRelease: ClickHouseSinkRelease;
 
   /**
    * Availability zones (2 or 3).
@@ -119,9 +89,9 @@ export interface MskClickHousePipelineStackProps extends StackProps {
 
 /**
  * The bundled example: private network with NAT → MSK (IAM, TLS, CMK) → topics → ClickHouse sink on MSK Connect with a
- * least-privilege role, logs, alarms on one encrypted topic, and a dashboard. Deployable with one `cdk deploy` once
- * the ClickHouse host, credentials secret and plugin checksums are given; synthesizes with example values without
- * them.
+ * least-privilege role, logs, alarms on one encrypted topic, and a dashboard. Deployable with one `cdk deploy`: the
+ * ClickHouse host, credentials secret, topics and pinned sink release are required (the example app in `bin/` passes
+ * example values, whose placeholder checksums make the deploy-time plugin fetch fail until replaced).
  */
 export class MskClickHousePipelineStack extends Stack {
   /** The network. */
@@ -135,13 +105,17 @@ export class MskClickHousePipelineStack extends Stack {
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, props: MskClickHousePipelineStackProps = {}) {
+  constructor(scope: Construct, id: string, props: MskClickHousePipelineStackProps) {
     super(scope, id, {
       description: 'MSK -> MSK Connect -> ClickHouse pipeline (msk-clickhouse-pipeline example)',
       ...props,
     });
-    const topics = props.topics ?? [PipelineExampleValues.TOPIC];
-    checkNotEmpty('topics', props.topics);
+    checkRequired('clickHouseHostname', props.clickHouseHostname, 'the ClickHouse Cloud host name');
+    checkRequired('credentialsSecretName', props.credentialsSecretName, 'the name of the Secrets Manager secret with the ClickHouse credentials');
+    checkRequired('topics', props.topics, 'the topics to create and sink');
+    checkRequired('sinkRelease', props.sinkRelease, 'the ClickHouse sink release and MSK config provider, pinned by SHA-256');
+    const topics = props.topics;
+    checkNotEmpty('topics', topics);
     topics.forEach((t, i) => {
       checkTopicName(`topics[${i}]`, t);
       checkTopicNameNotReserved(`topics[${i}]`, t);
@@ -177,10 +151,8 @@ export class MskClickHousePipelineStack extends Stack {
     topics.forEach((topic, i) => namingUserProps({ topicName: `topics[${i}]` }, () =>
       this.cluster.addTopic(`Topic-${topic}`, { topicName: topic, partitions: props.partitions ?? 6, removalPolicy: props.removalPolicy })));
 
-    const credentials = secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
-      props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME);
-    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
-      () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
+    const credentials = secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials', props.credentialsSecretName);
+    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' }, () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname }));
     this.sink = namingUserProps({ release: 'sinkRelease', capacity: 'sinkCapacity' }, () => new ClickHouseSinkConnector(this, 'ClickHouseSink', {
       cluster: this.cluster,
       vpc: this.network.vpc,
@@ -190,7 +162,7 @@ export class MskClickHousePipelineStack extends Stack {
       credentials,
       credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
       topics,
-      release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
+      release: props.sinkRelease,
       capacity: props.sinkCapacity,
       alarms: { topic: this.alarmTopic },
       logging: { cloudWatch: true },

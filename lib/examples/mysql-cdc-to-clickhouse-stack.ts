@@ -3,7 +3,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { PipelineExampleValues } from './msk-clickhouse-pipeline-stack';
 import { AuroraMySqlCdcSource } from '../cdc/aurora-mysql-cdc-source';
 import { DebeziumMySqlSourceConnector, DebeziumRelease, DebeziumVersion } from '../cdc/debezium-mysql-source-connector';
 import { ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkRelease } from '../clickhouse/clickhouse-sink-connector';
@@ -11,21 +10,15 @@ import { MskCluster } from '../msk/msk-cluster';
 import { PrivateSubnetWithNat } from '../network/private-subnet-with-nat';
 import { createAlarmTopic } from '../private/alarm-topic';
 import { checkNotSystemDatabase } from '../private/checks-cdc';
-import { checkKmsKeyArn, namingUserProps, show } from '../private/validation';
+import { checkKmsKeyArn, checkRequired, namingUserProps, show } from '../private/validation';
 
 /** Properties of {@link MySqlCdcToClickHouseStack}. */
 export interface MySqlCdcToClickHouseStackProps extends StackProps {
-  /**
-   * ClickHouse Cloud host name.
-   * @default PipelineExampleValues.CLICKHOUSE_HOSTNAME
-   */
-  readonly clickHouseHostname?: string;
+  /** ClickHouse Cloud host name, without scheme or port (e.g. `abc123.eu-west-1.aws.clickhouse.cloud`). */
+  readonly clickHouseHostname: string;
 
-  /**
-   * Name of the Secrets Manager secret with the ClickHouse credentials.
-   * @default PipelineExampleValues.CREDENTIALS_SECRET_NAME
-   */
-  readonly credentialsSecretName?: string;
+  /** Name of the Secrets Manager secret with the ClickHouse credentials (`{"username": ..., "password": ...}`). */
+  readonly credentialsSecretName: string;
 
   /**
    * ARN of the key of the ClickHouse credentials secret.
@@ -34,10 +27,10 @@ export interface MySqlCdcToClickHouseStackProps extends StackProps {
   readonly credentialsKeyArn?: string;
 
   /**
-   * Database of the Aurora source to capture (created as the cluster's initial database).
-   * @default 'shop'
+   * Database of the Aurora source to capture (created as the cluster's initial database): 1-64 letters, digits or
+   * underscores, starting with a letter.
    */
-  readonly databaseName?: string;
+  readonly databaseName: string;
 
   /**
    * Topic prefix of the change events (`<prefix>.<database>.<table>`).
@@ -58,16 +51,13 @@ export interface MySqlCdcToClickHouseStackProps extends StackProps {
   readonly debeziumVersion?: DebeziumVersion;
 
   /**
-   * The Debezium plugin to fetch, pinned by checksum.
-   * @default - placeholder checksums (synthesizes; deploying fails until replaced)
+   * The Debezium plugin of `debeziumVersion` and the MSK config provider to fetch, pinned by the SHA-256 checksums of
+   * the files you verified: the deploy-time fetch refuses bytes that do not match.
    */
-  readonly debeziumRelease?: DebeziumRelease;
+  readonly debeziumRelease: DebeziumRelease;
 
-  /**
-   * The ClickHouse sink release, pinned by checksum.
-   * @default PipelineExampleValues.SINK_RELEASE
-   */
-  readonly sinkRelease?: ClickHouseSinkRelease;
+  /** The ClickHouse sink release and MSK config provider, pinned by the SHA-256 checksums of the files you verified. */
+  readonly sinkRelease: ClickHouseSinkRelease;
 
   /**
    * What happens to the stateful resources when removed.
@@ -95,13 +85,18 @@ export class MySqlCdcToClickHouseStack extends Stack {
   /** The shared alarm topic. */
   public readonly alarmTopic: sns.ITopic;
 
-  constructor(scope: Construct, id: string, props: MySqlCdcToClickHouseStackProps = {}) {
+  constructor(scope: Construct, id: string, props: MySqlCdcToClickHouseStackProps) {
     super(scope, id, {
       description: 'Aurora MySQL -> Debezium on MSK Connect -> MSK -> ClickHouse (msk-clickhouse-pipeline CDC example)',
       ...props,
     });
+    checkRequired('clickHouseHostname', props.clickHouseHostname, 'the ClickHouse Cloud host name');
+    checkRequired('credentialsSecretName', props.credentialsSecretName, 'the name of the Secrets Manager secret with the ClickHouse credentials');
+    checkRequired('databaseName', props.databaseName, 'the database of the Aurora source to capture');
+    checkRequired('debeziumRelease', props.debeziumRelease, 'the Debezium plugin and MSK config provider, pinned by SHA-256');
+    checkRequired('sinkRelease', props.sinkRelease, 'the ClickHouse sink release and MSK config provider, pinned by SHA-256');
     const prefix = props.topicPrefix ?? 'cdc';
-    const database = props.databaseName ?? 'shop';
+    const database = props.databaseName;
     // The name becomes the cluster's initial database (RDS DatabaseName: 1-64 letters, digits or underscores, starting
     // with a letter) and the connector's `databaseIncludeList`: checked here so the message names this stack's prop.
     if (!Token.isUnresolved(database) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(database)) {
@@ -134,26 +129,21 @@ export class MySqlCdcToClickHouseStack extends Stack {
       topicPrefix: prefix,
       databaseIncludeList: [database],
       debeziumVersion: props.debeziumVersion,
-      release: props.debeziumRelease ?? {
-        sha256: '0'.repeat(64),
-        configProvider: PipelineExampleValues.SINK_RELEASE.configProvider,
-      },
+      release: props.debeziumRelease,
       alarms: { topic: this.alarmTopic },
     }));
-    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' },
-      () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname ?? PipelineExampleValues.CLICKHOUSE_HOSTNAME }));
+    const endpoint = namingUserProps({ hostname: 'clickHouseHostname' }, () => ClickHouseEndpoint.cloud({ hostname: props.clickHouseHostname }));
     this.sink = namingUserProps({ release: 'sinkRelease' }, () => new ClickHouseSinkConnector(this, 'ClickHouseSink', {
       cluster: this.cluster,
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnetSelection,
       connectorName: 'cdc-clickhouse-sink',
       endpoint,
-      credentials: secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials',
-        props.credentialsSecretName ?? PipelineExampleValues.CREDENTIALS_SECRET_NAME),
+      credentials: secretsmanager.Secret.fromSecretNameV2(this, 'ClickHouseCredentials', props.credentialsSecretName),
       credentialsKey: props.credentialsKeyArn ? kms.Key.fromKeyArn(this, 'ClickHouseCredentialsKey', props.credentialsKeyArn) : undefined,
       // Change rows of the captured database's tables, versioned by Kafka offset: see `sink.createTableStatement`.
       changeEvents: this.cdc,
-      release: props.sinkRelease ?? PipelineExampleValues.SINK_RELEASE,
+      release: props.sinkRelease,
       alarms: { topic: this.alarmTopic },
     }));
 

@@ -16,6 +16,16 @@ export function show(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Throws when a required prop is missing or null: TypeScript refuses that at compile time, but JavaScript callers
+ * (jsii users) reach the constructor without it. `what` says what to give.
+ */
+export function checkRequired(prop: string, value: unknown, what: string): void {
+  if (value === undefined || value === null) {
+    throw new Error(`\`${prop}\` is required: give ${what}, got ${show(value)}`);
+  }
+}
+
 /** Throws unless `value` is a whole number within [min, max]. */
 export function checkIntegerRange(prop: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || Token.isUnresolved(value)) {

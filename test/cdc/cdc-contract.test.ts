@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { final, insert, KafkaRecord, parseCreateTable, Row, sinkTransforms, sourceToTopic } from '../support/cdc-pipeline-model';
 import { testApp } from '../support/compliance';
-import { EXAMPLE_SHA256, ORDERS } from '../support/fixtures';
+import { CDC_EXAMPLE, EXAMPLE_SHA256, ORDERS } from '../support/fixtures';
 
 // The data contract of the CDC pipeline, proved on Debezium's event shapes: the deployed connector configurations
 // (read back from the templates) and the generated CREATE TABLE drive an independent model of every step between
@@ -43,7 +43,7 @@ function show(rows: Row[]): Record<string, unknown>[] {
 }
 
 describe('CDC data contract: Debezium change event → Kafka → sink → ClickHouse row', () => {
-  const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc');
+  const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc', CDC_EXAMPLE);
   const source = configOf(stack, DEBEZIUM);
   const sink = configOf(stack, SINK);
   const ddl = stack.sink.createTableStatement(ORDERS);
@@ -133,7 +133,7 @@ describe('CDC data contract: Debezium change event → Kafka → sink → ClickH
 
   test('Debezium 1.9 and 3.0 spell delete rewriting differently and land the same rows', () => {
     for (const debeziumVersion of [DebeziumVersion.V1_9, DebeziumVersion.V3_0]) {
-      const other = new MySqlCdcToClickHouseStack(testApp(), 'Cdc', { debeziumVersion });
+      const other = new MySqlCdcToClickHouseStack(testApp(), 'Cdc', { ...CDC_EXAMPLE, debeziumVersion });
       const result = travel(configOf(other, DEBEZIUM), configOf(other, SINK), other.sink.createTableStatement(ORDERS));
       expect(result.problems).toEqual([]);
       expect(show(result.final).map((r) => [r.id, r.status])).toEqual([[2, 'paid']]);

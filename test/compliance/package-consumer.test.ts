@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CDC_EXAMPLE, PIPELINE_EXAMPLE } from '../support/fixtures';
 import { checkAssembly, ContractReport, describeProblems, lambdaFunctionsIn } from '../support/lambda-runtime-contract';
 
 // The library as a consumer gets it: the real npm tarball (bundle, jsii compile, npm pack; see
@@ -45,18 +46,29 @@ async function packageBuild(): Promise<BuildResult> {
   return JSON.parse(fs.readFileSync(result, 'utf-8'));
 }
 
-/** A CDK app that uses every public construct: the two example stacks hold all of them (checked below). */
+/**
+ * A CDK app that uses every public construct: the two example stacks hold all of them (checked below), given the
+ * example app's values as a JavaScript consumer writes them.
+ */
 const APP = `
 const { App } = require('aws-cdk-lib');
 const { Construct } = require('constructs');
 const lib = require('${PACKAGE}');
 // Asset metadata on, as \`cdk synth\` sets it: the oracle then finds each asset through aws:asset:path.
 const app = new App({ outdir: process.argv[2], context: { 'aws:cdk:enable-asset-metadata': true } });
-new lib.MskClickHousePipelineStack(app, 'Pipeline');
-new lib.MySqlCdcToClickHouseStack(app, 'Cdc');
+new lib.MskClickHousePipelineStack(app, 'Pipeline', ${JSON.stringify(PIPELINE_EXAMPLE)});
+new lib.MySqlCdcToClickHouseStack(app, 'Cdc', ${JSON.stringify(CDC_EXAMPLE)});
 app.synth();
+// JavaScript lets a required prop be left out: the message the package gives then.
+let missingProp;
+try {
+  new lib.MskClickHousePipelineStack(new App(), 'Missing', { ...${JSON.stringify(PIPELINE_EXAMPLE)}, sinkRelease: undefined });
+} catch (e) {
+  missingProp = e.message;
+}
 // The package's public construct classes, for the coverage check.
-console.log(JSON.stringify(Object.keys(lib).filter((k) => typeof lib[k] === 'function' && lib[k].prototype instanceof Construct)));
+const constructs = Object.keys(lib).filter((k) => typeof lib[k] === 'function' && lib[k].prototype instanceof Construct);
+console.log(JSON.stringify({ constructs, missingProp }));
 `;
 
 /** Fully qualified names of the constructs in the assembly's tree.json that come from `pkg`. */
@@ -78,6 +90,7 @@ describe('the npm package, installed into a consumer CDK app', () => {
   let appDir: string;
   let outdir: string;
   let exported: string[];
+  let missingProp: string | undefined;
   let reports: ContractReport[];
 
   beforeAll(async () => {
@@ -98,7 +111,7 @@ describe('the npm package, installed into a consumer CDK app', () => {
     fs.writeFileSync(path.join(appDir, 'app.js'), APP);
     outdir = path.join(appDir, 'cdk.out');
     const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: appDir, encoding: 'utf-8', env: { ...process.env, CDK_VALIDATION: 'false' } });
-    exported = JSON.parse(stdout.trim().split('\n').pop()!);
+    ({ constructs: exported, missingProp } = JSON.parse(stdout.trim().split('\n').pop()!));
     reports = await checkAssembly(outdir);
   });
 
@@ -128,6 +141,10 @@ describe('the npm package, installed into a consumer CDK app', () => {
     const missing = exported.filter((name) => !constructTypesIn(outdir, PACKAGE).has(name));
     // A new construct missing here: add it to APP above.
     expect(missing).toEqual([]);
+  });
+
+  test('a required prop left out by a JavaScript consumer is named', () => {
+    expect(missingProp).toBe('`sinkRelease` is required: give the ClickHouse sink release and MSK config provider, pinned by SHA-256, got undefined');
   });
 
   test('every Lambda asset in the consumer\'s cdk.out holds the file its handler names, and loads on nodejs24.x', () => {

@@ -6,7 +6,7 @@ import { MySqlCdcToClickHouseStack } from '../../lib';
 import { GENERATED, renderSnippetProgram, tsBlocks } from '../../scripts/readme-snippets';
 import { readmeApp } from '../readme-snippets.generated';
 import { CfnTemplate } from '../support/cfn-resolver';
-import { ORDERS } from '../support/fixtures';
+import { CDC_EXAMPLE, ORDERS } from '../support/fixtures';
 import { RuntimeOracle } from '../support/runtime-oracle';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -46,7 +46,7 @@ describe('README', () => {
   });
 
   test('the CDC table the README shows is what the example sink\'s createTableStatement gives', () => {
-    const ddl = new MySqlCdcToClickHouseStack(new App(), 'Cdc').sink.createTableStatement(ORDERS);
+    const ddl = new MySqlCdcToClickHouseStack(new App(), 'Cdc', CDC_EXAMPLE).sink.createTableStatement(ORDERS);
     expect(readme).toContain('```sql\n' + ddl + '```');
   });
 });

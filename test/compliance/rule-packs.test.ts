@@ -6,7 +6,7 @@ import {
   MySqlCdcToClickHouseStack, PrivateSubnetWithNat, WorkerConfiguration,
 } from '../../lib';
 import { describeFindings, Finding, nagFindings, testApp, validatorFindings } from '../support/compliance';
-import { EXAMPLE_SHA256, pipelineBase, userKey } from '../support/fixtures';
+import { CDC_EXAMPLE, EXAMPLE_SHA256, pipelineBase, PIPELINE_EXAMPLE, userKey } from '../support/fixtures';
 
 /**
  * The compliance suite of the constructs and example stacks: each stack is built once and every pack runs on it (the
@@ -20,13 +20,13 @@ function expectNoFindings(stack: Stack, ours: (f: Finding) => boolean = () => tr
 
 describe('msk-clickhouse-pipeline-stack', () => {
   test('four cdk-nag packs, Control Tower Guard rules and CloudFormation Validate: zero unacknowledged findings', () => {
-    expectNoFindings(new MskClickHousePipelineStack(testApp(), 'Pipeline'));
+    expectNoFindings(new MskClickHousePipelineStack(testApp(), 'Pipeline', PIPELINE_EXAMPLE));
   });
 });
 
 describe('mysql-cdc-to-clickhouse-stack', () => {
   test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
-    expectNoFindings(new MySqlCdcToClickHouseStack(testApp(), 'Cdc'));
+    expectNoFindings(new MySqlCdcToClickHouseStack(testApp(), 'Cdc', CDC_EXAMPLE));
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from '../../lib';
 import { CfnTemplate, TemplateResolver } from '../support/cfn-resolver';
 import { testApp } from '../support/compliance';
-import { EXAMPLE_SHA256, pipelineBase, userKey } from '../support/fixtures';
+import { CDC_EXAMPLE, EXAMPLE_SHA256, pipelineBase, PIPELINE_EXAMPLE, userKey } from '../support/fixtures';
 import { RuntimeOracle, RuntimeOracleOptions, RuntimeRequest } from '../support/runtime-oracle';
 
 const RELEASE = {
@@ -69,8 +69,8 @@ function customResourceTimeoutProblems(template: CfnTemplate): string[] {
 
 describe('the example stacks work as AWS would run them', () => {
   const app = testApp();
-  const pipelineStack = new MskClickHousePipelineStack(app, 'Pipeline');
-  const cdcStack = new MySqlCdcToClickHouseStack(app, 'Cdc');
+  const pipelineStack = new MskClickHousePipelineStack(app, 'Pipeline', PIPELINE_EXAMPLE);
+  const cdcStack = new MySqlCdcToClickHouseStack(app, 'Cdc', CDC_EXAMPLE);
   const [pipeline, cdc] = [templateOf(pipelineStack), templateOf(cdcStack)];
 
   test.each([['Pipeline', pipeline], ['Cdc', cdc]])('%s: every runtime request evaluates as expected', async (name, template) => {
@@ -207,7 +207,7 @@ describe('each connector\'s own stack', () => {
  * these a green oracle could mean an oracle that never fails.
  */
 describe('negative controls: the oracle reports each defect it was built for', () => {
-  const cdcTemplate = JSON.stringify(templateOf(new MySqlCdcToClickHouseStack(testApp(), 'Cdc')));
+  const cdcTemplate = JSON.stringify(templateOf(new MySqlCdcToClickHouseStack(testApp(), 'Cdc', CDC_EXAMPLE)));
   const fresh = (): CfnTemplate => JSON.parse(cdcTemplate);
   const policies = (t: CfnTemplate) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy');
   const statements = (t: CfnTemplate) => policies(t).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);

@@ -1,11 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { MskBrokerType, MskClickHousePipelineStack, MskClickHousePipelineStackProps, PipelineExampleValues } from '../../lib';
+import { MskBrokerType, MskClickHousePipelineStack, MskClickHousePipelineStackProps } from '../../lib';
 import { testApp } from '../support/compliance';
+import { EXAMPLE_SINK_RELEASE, PIPELINE_EXAMPLE } from '../support/fixtures';
 
 const app = testApp();
-const stack = new MskClickHousePipelineStack(app, 'Pipeline');
+const stack = new MskClickHousePipelineStack(app, 'Pipeline', PIPELINE_EXAMPLE);
 const template = Template.fromStack(stack);
 const json = template.toJSON();
 type Resource = { Type: string; Properties?: any; Metadata?: any; DeletionPolicy?: string };
@@ -390,7 +391,16 @@ describe('security checklist: acknowledgements', () => {
 });
 
 describe('bad input (#14)', () => {
-  const make = (props: MskClickHousePipelineStackProps) => () => new MskClickHousePipelineStack(testApp(), 'P', props);
+  const make = (props: Partial<MskClickHousePipelineStackProps>) => () => new MskClickHousePipelineStack(testApp(), 'P', { ...PIPELINE_EXAMPLE, ...props });
+
+  test('a required prop missing (JavaScript callers, which TypeScript does not stop) is named', () => {
+    expect(make({ clickHouseHostname: undefined })).toThrow('`clickHouseHostname` is required: give the ClickHouse Cloud host name, got undefined');
+    expect(make({ credentialsSecretName: undefined }))
+      .toThrow('`credentialsSecretName` is required: give the name of the Secrets Manager secret with the ClickHouse credentials, got undefined');
+    expect(make({ topics: undefined })).toThrow('`topics` is required: give the topics to create and sink, got undefined');
+    expect(make({ sinkRelease: null as any }))
+      .toThrow('`sinkRelease` is required: give the ClickHouse sink release and MSK config provider, pinned by SHA-256, got null');
+  });
 
   test('fails on duplicate topics', () => {
     expect(make({ topics: ['orders', 'orders'] })).toThrow("`topics` must not name the same entry twice, got 'orders' twice");
@@ -425,8 +435,8 @@ describe('bad input (#14)', () => {
   test('messages from the cluster, topics and sink name this stack\'s props', () => {
     expect(make({ clickHouseHostname: 'https://x.clickhouse.cloud' }))
       .toThrow("`clickHouseHostname` must not contain a scheme (the sink builds the URL from `ssl`), got 'https://x.clickhouse.cloud'");
-    expect(make({ sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, version: 'v1.3' } })).toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
-    expect(make({ sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, sha256: 'abc' } })).toThrow("`sinkRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
+    expect(make({ sinkRelease: { ...EXAMPLE_SINK_RELEASE, version: 'v1.3' } })).toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
+    expect(make({ sinkRelease: { ...EXAMPLE_SINK_RELEASE, sha256: 'abc' } })).toThrow("`sinkRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
     expect(make({ topics: ['a.b', 'a_b'] }))
       .toThrow("`topics[1]` 'a_b' collides with topic 'a.b' of this cluster (P/Cluster/Topic-a.b): Kafka refuses names that differ only in '.' and '_'");
     expect(make({ availabilityZoneCount: 2, brokerType: MskBrokerType.EXPRESS }))

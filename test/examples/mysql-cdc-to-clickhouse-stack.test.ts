@@ -1,9 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { MySqlCdcToClickHouseStack, PipelineExampleValues } from '../../lib';
+import { MySqlCdcToClickHouseStack, MySqlCdcToClickHouseStackProps } from '../../lib';
 import { testApp } from '../support/compliance';
+import { CDC_EXAMPLE, EXAMPLE_SINK_RELEASE } from '../support/fixtures';
 
 describe('MySqlCdcToClickHouseStack', () => {
-  const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc');
+  const stack = new MySqlCdcToClickHouseStack(testApp(), 'Cdc', CDC_EXAMPLE);
   const template = Template.fromStack(stack);
 
   test('Aurora -> Debezium (change rows) -> MSK -> ClickHouse sink applying them with the Kafka offset as version', () => {
@@ -65,34 +66,40 @@ describe('MySqlCdcToClickHouseStack', () => {
   });
 
   describe('bad input: messages name this stack\'s props', () => {
+    const make = (props: Partial<MySqlCdcToClickHouseStackProps>) => () => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { ...CDC_EXAMPLE, ...props });
+    test('a required prop missing (JavaScript callers, which TypeScript does not stop) is named', () => {
+      expect(make({ databaseName: undefined })).toThrow('`databaseName` is required: give the database of the Aurora source to capture, got undefined');
+      expect(make({ debeziumRelease: undefined }))
+        .toThrow('`debeziumRelease` is required: give the Debezium plugin and MSK config provider, pinned by SHA-256, got undefined');
+    });
     test('fails on a database name RDS or Debezium would not take', () => {
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'shop-db' }))
+      expect(make({ databaseName: 'shop-db' }))
         .toThrow("`databaseName` must be 1-64 letters, digits or underscores starting with a letter (RDS DatabaseName), got 'shop-db'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { databaseName: 'sys' }))
+      expect(make({ databaseName: 'sys' }))
         .toThrow("`databaseName` must not name a MySQL system database (mysql, sys, information_schema, performance_schema): the cluster already has it and Debezium does not capture it, got 'sys'");
     });
     test('messages from the connectors name this stack\'s props', () => {
-      const configProvider = PipelineExampleValues.SINK_RELEASE.configProvider;
+      const configProvider = EXAMPLE_SINK_RELEASE.configProvider;
       const sha256 = '0'.repeat(64);
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256: 'abc', configProvider } }))
+      expect(make({ debeziumRelease: { sha256: 'abc', configProvider } }))
         .toThrow("`debeziumRelease.sha256` must be a SHA-256 checksum of 64 hex digits, got 'abc'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider: { ...configProvider, sha256: 'xyz' } } }))
+      expect(make({ debeziumRelease: { sha256, configProvider: { ...configProvider, sha256: 'xyz' } } }))
         .toThrow("`debeziumRelease.configProvider.sha256` must be a SHA-256 checksum of 64 hex digits, got 'xyz'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { debeziumRelease: { sha256, configProvider, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256 }] } }))
+      expect(make({ debeziumRelease: { sha256, configProvider, extraArtifacts: [{ url: 'ftp://x/y.jar', sha256 }] } }))
         .toThrow("`debeziumRelease.extraArtifacts[0].url` must be an https:// URL of a release artifact, got 'ftp://x/y.jar'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { clickHouseHostname: 'x y' }))
+      expect(make({ clickHouseHostname: 'x y' }))
         .toThrow("`clickHouseHostname` must be a host name or IPv4 address without port or path, got 'x y'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { sinkRelease: { ...PipelineExampleValues.SINK_RELEASE, version: 'v1.3' } }))
+      expect(make({ sinkRelease: { ...EXAMPLE_SINK_RELEASE, version: 'v1.3' } }))
         .toThrow("`sinkRelease.version` must be a release number such as '1.3.5', got 'v1.3'");
     });
     test('fails on a credentials key given by its alias', () => {
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))
+      expect(make({ credentialsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse' }))
         .toThrow("`credentialsKeyArn` must be the ARN of the key, not of an alias (IAM grants kms:Decrypt on key ARNs only), got 'arn:aws:kms:eu-west-1:111111111111:alias/clickhouse'");
     });
     test('fails on a topic prefix or server id that is not one', () => {
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { topicPrefix: 'cdc/eu' }))
+      expect(make({ topicPrefix: 'cdc/eu' }))
         .toThrow("`topicPrefix` must be letters, digits, '.', '_' and '-' (not starting with '.'), got 'cdc/eu'");
-      expect(() => new MySqlCdcToClickHouseStack(testApp(), 'Bad', { serverId: 2 ** 32 }))
+      expect(make({ serverId: 2 ** 32 }))
         .toThrow('`serverId` must be a whole number between 1 and 4294967295, got 4294967296');
     });
   });

@@ -7,7 +7,7 @@ import {
   AuroraMySqlCdcSource, ConnectorPlugin, MskClickHousePipelineStack, MySqlCdcToClickHouseStack, PluginSource, PrivateSubnetWithNat,
 } from '../../lib';
 import { testApp } from '../support/compliance';
-import { EXAMPLE_SHA256 } from '../support/fixtures';
+import { CDC_EXAMPLE, EXAMPLE_SHA256, PIPELINE_EXAMPLE } from '../support/fixtures';
 import { checkAssembly, checkRuntimeContract, ContractReport, describeProblems, lambdaFunctionsIn } from '../support/lambda-runtime-contract';
 
 // Loading a function with the real runtime interface client takes 0.2-1 s; the assembly below has 9 functions.
@@ -90,8 +90,8 @@ describe('the Lambda functions of the library load on the nodejs24.x runtime', (
   // Both example stacks, plus the smallest stacks that hold each handler.
   const outdir = tempDir('contract-stacks-');
   const app = testApp({ outdir });
-  new MskClickHousePipelineStack(app, 'Pipeline');
-  new MySqlCdcToClickHouseStack(app, 'Cdc');
+  new MskClickHousePipelineStack(app, 'Pipeline', PIPELINE_EXAMPLE);
+  new MySqlCdcToClickHouseStack(app, 'Cdc', CDC_EXAMPLE);
   const pluginOnly = new Stack(app, 'PluginOnly');
   new ConnectorPlugin(pluginOnly, 'Plugin', { source: PluginSource.fromUrl({ url: 'https://example.com/c-1.0.0.zip', sha256: EXAMPLE_SHA256 }) });
   const sourceOnly = new Stack(app, 'SourceOnly');

@@ -7,14 +7,15 @@ import {
   withDiagram,
 } from '../../scripts/security-report';
 import { testApp } from '../support/compliance';
+import { CDC_EXAMPLE, PIPELINE_EXAMPLE } from '../support/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 const STATUSES: Status[] = ['FAIL', 'ACKNOWLEDGED', 'PASS', 'NOT DECIDABLE', 'N/A'];
 
-// Both stacks in one app, as bin/app.ts builds them.
+// Both stacks in one app, as bin/app.ts builds them, with its example values.
 const app = testApp();
-const pipelineStack = new MskClickHousePipelineStack(app, REPORTED_STACKS[0]);
-const cdcStack = new MySqlCdcToClickHouseStack(app, REPORTED_STACKS[1]);
+const pipelineStack = new MskClickHousePipelineStack(app, REPORTED_STACKS[0], PIPELINE_EXAMPLE);
+const cdcStack = new MySqlCdcToClickHouseStack(app, REPORTED_STACKS[1], CDC_EXAMPLE);
 const pipeline = Template.fromStack(pipelineStack).toJSON();
 const cdc = Template.fromStack(cdcStack).toJSON();
 

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnTemplate } from './cfn-resolver';
 import { changeProblems, Impact, resourceChanges, ResourceChange, STATEFUL } from './change-safety';
 import { testApp } from './compliance';
+import { CDC_EXAMPLE, PIPELINE_EXAMPLE } from './fixtures';
 import {
   AuroraMySqlCdcSource, AuroraMySqlCdcSourceProps, ClickHouseClientVersion, ClickHouseEndpoint, ClickHouseSinkConnector,
   ClickHouseSinkConnectorProps, ConnectorCapacity, ConnectorPermissions, ConnectorPlugin, ConnectorPluginProps, DebeziumMySqlSourceConnector,
@@ -156,8 +157,8 @@ function genericStack(props: GenericProps = {}): CfnTemplate {
   return template(b.stack);
 }
 
-const exampleStack = (props: MskClickHousePipelineStackProps = {}) => template(new MskClickHousePipelineStack(testApp(), 'S', props));
-const cdcStack = (props: MySqlCdcToClickHouseStackProps = {}) => template(new MySqlCdcToClickHouseStack(testApp(), 'S', props));
+const exampleStack = (props: Partial<MskClickHousePipelineStackProps> = {}) => template(new MskClickHousePipelineStack(testApp(), 'S', { ...PIPELINE_EXAMPLE, ...props }));
+const cdcStack = (props: Partial<MySqlCdcToClickHouseStackProps> = {}) => template(new MySqlCdcToClickHouseStack(testApp(), 'S', { ...CDC_EXAMPLE, ...props }));
 function networkStack(props?: Given<PrivateSubnetWithNatProps, { stack: Stack }>): CfnTemplate {
   const stack = new Stack(testApp(), 'S');
   new PrivateSubnetWithNat(stack, 'Net', given({ stack }, props));

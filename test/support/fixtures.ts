@@ -6,8 +6,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { testApp } from './compliance';
 import {
-  CapturedTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ConnectorPlugin, IMskCluster, MskCluster, PluginSource,
-  PrivateSubnetWithNat,
+  CapturedTable, ClickHouseEndpoint, ClickHouseSinkConnector, ClickHouseSinkConnectorProps, ClickHouseSinkRelease, ConnectorPlugin, IMskCluster,
+  MskClickHousePipelineStackProps, MskCluster, MySqlCdcToClickHouseStackProps, PluginSource, PrivateSubnetWithNat,
 } from '../../lib';
 
 /** Example checksum for plugin sources in tests (the handler, not the construct, checks it against real bytes). */
@@ -79,3 +79,33 @@ export function minimalSink(stack: Stack, cluster: IMskCluster, vpc: ec2.IVpc, p
     ...props,
   });
 }
+
+/**
+ * The example app's values (bin/app.ts without context), which the example stacks require: the tests' templates are
+ * the app's (docs/SECURITY-REVIEW.md, generated from the app's cdk.out, is checked against them). Zero checksums: a
+ * deployment would fail at the plugin fetch's checksum check.
+ */
+const EXAMPLE_CONFIG_PROVIDER = {
+  url: 'https://github.com/aws-samples/msk-config-providers/releases/download/r0.1.0/msk-config-providers-0.1.0-with-dependencies.zip',
+  sha256: '0'.repeat(64),
+};
+
+/** The example app's ClickHouse sink release (zero checksums). */
+export const EXAMPLE_SINK_RELEASE: ClickHouseSinkRelease = { version: '1.3.5', sha256: '0'.repeat(64), configProvider: EXAMPLE_CONFIG_PROVIDER };
+
+/** The example app's required props of `MskClickHousePipelineStack`. */
+export const PIPELINE_EXAMPLE: MskClickHousePipelineStackProps = {
+  clickHouseHostname: 'example-service.eu-west-1.aws.clickhouse.cloud',
+  credentialsSecretName: 'example/clickhouse-credentials',
+  topics: ['example-events'],
+  sinkRelease: EXAMPLE_SINK_RELEASE,
+};
+
+/** The example app's required props of `MySqlCdcToClickHouseStack`. */
+export const CDC_EXAMPLE: MySqlCdcToClickHouseStackProps = {
+  clickHouseHostname: PIPELINE_EXAMPLE.clickHouseHostname,
+  credentialsSecretName: PIPELINE_EXAMPLE.credentialsSecretName,
+  databaseName: 'shop',
+  debeziumRelease: { sha256: '0'.repeat(64), configProvider: EXAMPLE_CONFIG_PROVIDER },
+  sinkRelease: EXAMPLE_SINK_RELEASE,
+};
