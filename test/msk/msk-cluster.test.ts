@@ -147,7 +147,9 @@ describe('logs, monitoring and alarms', () => {
     });
     template().hasResource('AWS::MSK::Cluster', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     template().hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
-    for (const key of Object.values(template().findResources('AWS::KMS::Key'))) {
+    const keys = Object.values(template().findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
   });
