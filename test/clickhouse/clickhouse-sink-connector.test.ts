@@ -295,10 +295,10 @@ describe('network and permissions', () => {
     const text = JSON.stringify(assembly.getStackByName('S').template);
     expect(text).not.toContain(SENTINEL);
     const connector = Object.values(Template.fromStack(stack).findResources('AWS::KafkaConnect::Connector'))[0];
-    for (const [k, v] of Object.entries(connector.Properties.ConnectorConfiguration as Record<string, unknown>)) {
-      if (/password|secret|token|username/i.test(k)) {
-        expect(JSON.stringify(v)).toContain('${secretsmanager:');
-      }
+    const secretKeys = Object.entries(connector.Properties.ConnectorConfiguration as Record<string, unknown>).filter(([k]) => /password|secret|token|username/i.test(k));
+    expect(secretKeys.map(([k]) => k).sort()).toEqual(['password', 'username']);
+    for (const [, v] of secretKeys) {
+      expect(JSON.stringify(v)).toContain('${secretsmanager:');
     }
   });
 

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KafkaVersion, MonitoringLevel, MskBrokerType, MskCluster, MskClusterProps, MskPorts, MskPublicAccess, MskTopic, PrivateSubnetWithNat } from '../../lib';
 import { testApp } from '../support/compliance';
+import { inventory, policyStatements, propertiesFiles, propertiesOf, securityGroupRules } from '../support/focused';
 
 function setup(props: Partial<MskClusterProps> = {}, networkProps = {}) {
   const stack = new Stack(testApp(), 'S');
@@ -146,7 +147,9 @@ describe('logs, monitoring and alarms', () => {
     });
     template().hasResource('AWS::MSK::Cluster', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     template().hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
-    for (const key of Object.values(template().findResources('AWS::KMS::Key'))) {
+    const keys = Object.values(template().findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
   });
@@ -340,10 +343,21 @@ describe('topics', () => {
   });
 });
 
-describe('template', () => {
-  test('snapshot', () => {
-    const { template } = setup();
-    expect(template().toJSON()).toMatchSnapshot();
+// Focused snapshots of the default cluster, a backstop for the assertions: one line per resource, statement or rule.
+describe('snapshots of the default cluster', () => {
+  const t = setup().template();
+  test('inventory: every resource, its type and deletion policy', () => {
+    expect(inventory(t)).toMatchSnapshot();
+  });
+  test('cluster: encryption, authentication, brokers, logging; broker server properties', () => {
+    expect(propertiesOf(t, 'AWS::MSK::Cluster')).toMatchSnapshot();
+    expect(propertiesFiles(t)).toMatchSnapshot();
+  });
+  test('policies: key policies and the trust and permissions of roles, one line per statement', () => {
+    expect(policyStatements(t)).toMatchSnapshot();
+  });
+  test('security groups and their rules', () => {
+    expect(securityGroupRules(t)).toMatchSnapshot();
   });
 });
 

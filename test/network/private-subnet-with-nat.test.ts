@@ -67,7 +67,9 @@ describe('new VPC', () => {
 
   test('no subnet maps public IPs on launch', () => {
     const { template } = build();
-    for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet'));
+    expect(subnets).toHaveLength(6);
+    for (const subnet of subnets) {
       expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
     }
   });

@@ -78,7 +78,9 @@ describe('security review report', () => {
   });
 
   test('failures come first in each stack\'s verdict table', () => {
-    for (const section of report.split('## Stack ').slice(1)) {
+    const sections = report.split('## Stack ').slice(1);
+    expect(sections).toHaveLength(2);
+    for (const section of sections) {
       const order = section.split('\n').filter((l) => /^\| \d+ \| /.test(l)).map((l) => l.split(' | ')[1]);
       const rank = order.map((s) => ['**FAIL**', 'ACKNOWLEDGED', 'not decidable', 'pass', 'n/a'].indexOf(s));
       expect(rank).toEqual([...rank].sort((a, b) => a - b));
@@ -158,7 +160,7 @@ describe('security review report', () => {
 });
 
 describe('verdicts follow the template (templates broken on purpose)', () => {
-  test('removing the flow log fails item 6, naming the VPC', async () => {
+  test('removing the flow log fails the VPC flow-log item, naming the VPC (checklist 6)', async () => {
     const t = copy(pipeline);
     delete t.Resources[idOf(t, 'AWS::EC2::FlowLog')];
     const v = (await verdicts(REPORTED_STACKS[0], t)).get(6)!;
@@ -166,13 +168,13 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.failing).toEqual([expect.stringMatching(/^NetworkVpc\w+: no AWS::EC2::FlowLog with ResourceType VPC$/)]);
   });
 
-  test('a flow log to an unencrypted log group fails item 6', async () => {
+  test('a flow log to an unencrypted log group fails the VPC flow-log item (checklist 6)', async () => {
     const t = copy(pipeline);
     delete t.Resources[idOf(t, 'AWS::Logs::LogGroup', /^NetworkFlowLogs/)].Properties.KmsKeyId;
     expect((await verdicts(REPORTED_STACKS[0], t)).get(6)!.failing).toEqual([expect.stringMatching(/^NetworkFlowLog\w+: VPC NetworkVpc\w+: NetworkFlowLogs\w+ has no KmsKeyId$/)]);
   });
 
-  test('an ingress from 0.0.0.0/0 fails items 1 and 3, naming the rule', async () => {
+  test('an ingress from 0.0.0.0/0 fails the no-open-ingress and broker-port items, naming the rule (checklist 1, 3)', async () => {
     const t = copy(pipeline);
     t.Resources.OpenBrokers = {
       Type: 'AWS::EC2::SecurityGroupIngress',
@@ -183,7 +185,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(3)!.failing).toEqual([expect.stringMatching(/^OpenBrokers: ClusterEB0386A7's group ClusterSecurityGroup\w+: ingress tcp 9098 from any IPv4 address/)]);
   });
 
-  test('kafka-cluster:* in a connector policy fails item 26, although no rule pack flags it', async () => {
+  test('kafka-cluster:* in a connector policy fails the no-service-wildcard item, although no rule pack flags it (checklist 26)', async () => {
     const t = copy(pipeline);
     const policy = t.Resources[idOf(t, 'AWS::IAM::ManagedPolicy', /^ClickHouseSinkConnectorExecutionRolePolicy/)];
     policy.Properties.PolicyDocument.Statement.push({ Sid: 'Everything', Effect: 'Allow', Action: 'kafka-cluster:*', Resource: { Ref: idOf(t, 'AWS::MSK::Cluster') } });
@@ -192,7 +194,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.failing).toEqual([expect.stringMatching(/^ClickHouseSinkConnectorExecutionRolePolicy\w+: Everything: kafka-cluster:\*$/)]);
   });
 
-  test('a connector policy that loses its read permission fails item 50 (evaluated, not read)', async () => {
+  test('a connector policy that loses its read permission fails the runtime-permission item, evaluated rather than read (checklist 50)', async () => {
     const t = copy(pipeline);
     const policy = t.Resources[idOf(t, 'AWS::IAM::ManagedPolicy', /^ClickHouseSinkConnectorExecutionRolePolicy/)];
     policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Sid !== 'ReadTopics');
@@ -201,7 +203,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.failing).toContainEqual(expect.stringMatching(/^connector clickhouse-sink: kafka-cluster:ReadData on topic example-events is ImplicitlyDenied, should be allowed/));
   });
 
-  test('an acknowledgement without its reason no longer answers the finding (items 45 and 48 fail)', async () => {
+  test('an acknowledgement without its reason no longer answers the finding: the Aurora cluster and acknowledgement-reason items fail (checklist 45, 48)', async () => {
     const t = copy(cdc);
     const db = t.Resources[idOf(t, 'AWS::RDS::DBCluster')];
     db.Metadata.acknowledged_rules = db.Metadata.acknowledged_rules.map((a: any) => ({ ...a, reason: '' }));
@@ -211,7 +213,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(48)!.failing).toContainEqual(expect.stringMatching(/^SourceCluster\w+: 2 rules \(AwsSolutions-RDS14, cdk-validator-cfnguard::aurora_cluster_backtracking_enabled_check\): no reason a reviewer could weigh/));
   });
 
-  test('an egress acknowledgement turns item 5 from FAIL to ACKNOWLEDGED, quoting its reason; narrowing the egress passes it', async () => {
+  test('an egress acknowledgement turns the declared-egress item from FAIL to ACKNOWLEDGED, quoting its reason; narrowing the egress passes it (checklist 5)', async () => {
     const t = copy(cdc);
     const sg = t.Resources[idOf(t, 'AWS::EC2::SecurityGroup', /^SourceSetupSecurityGroup/)];
     expect((await verdicts(REPORTED_STACKS[1], t)).get(5)!.status).toBe('FAIL');
@@ -234,7 +236,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect((await verdicts(REPORTED_STACKS[0], bare)).get(5)!.status).toBe('PASS');
   });
 
-  test('a security-group description that claims more than its rules allow fails item 4, unless an acknowledgement says why it stays', async () => {
+  test('a security-group description that claims more than its rules allow fails the descriptions item, unless an acknowledgement says why it stays (checklist 4)', async () => {
     // Today: the connector group's create-only description is kept, with an acknowledgement of item 4 that says why.
     const today = (await verdicts(REPORTED_STACKS[0], pipeline)).get(4)!;
     expect(today.status).toBe('ACKNOWLEDGED');
@@ -263,7 +265,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect((await verdicts(REPORTED_STACKS[1], t)).get(5)!.status).toBe('FAIL');
   });
 
-  test('real checksums pass item 24, and a reason that cites the pins holds only then', async () => {
+  test('real checksums pass the pinned-plugin item, and a bucket-replication reason that cites the pins holds only then (checklist 24, 41)', async () => {
     const withPinClaim = (template: any) => {
       const t = copy(template);
       const bucket = t.Resources[idOf(t, 'AWS::S3::Bucket', /^ConnectorPluginStoreAccessLogs/)];
@@ -286,14 +288,14 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect((await verdicts(REPORTED_STACKS[0], pipeline)).get(41)!.status).toBe('ACKNOWLEDGED');
   });
 
-  test('a trust policy with the confused-deputy conditions passes item 25 when evaluated', async () => {
+  test('a trust policy with the confused-deputy conditions passes the role-trust item when evaluated (checklist 25)', async () => {
     const t = copy(cdc);
     const role = t.Resources[idOf(t, 'AWS::IAM::Role', /^SourceMonitoringRole/)];
     role.Properties.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     expect((await verdicts(REPORTED_STACKS[1], t)).get(25)!.status).toBe('PASS');
   });
 
-  test('a connector that may read the master secret fails item 56, and the rotation reason that says otherwise is called false', async () => {
+  test('a connector that may read the master secret fails the no-standing-admin-path item, and the rotation reason that says otherwise is called false (checklist 56, 43)', async () => {
     const t = copy(cdc);
     const policy = t.Resources[idOf(t, 'AWS::IAM::ManagedPolicy', /^DebeziumConnectorExecutionRolePolicy/)];
     policy.Properties.PolicyDocument.Statement.push({
@@ -304,7 +306,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(v.get(43)!.failing).toEqual([expect.stringMatching(/^MySqlCdcToClickHouseSourceClusterSecret\w+: no RotationSchedule — acknowledged \(AwsSolutions-SMG4\), but the reason is false: its readers \(evaluated\) are SourceSetupRole\w+, DebeziumConnectorExecutionRole\w+$/)]);
   });
 
-  test('turning the RDS Data API on fails item 56 and shows the SQL path that no security group limits', async () => {
+  test('turning the RDS Data API on fails the no-standing-admin-path item and shows the SQL path that no security group limits (checklist 56)', async () => {
     const t = copy(cdc);
     t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EnableHttpEndpoint = true;
     const report = await reportStack(REPORTED_STACKS[1], t);
@@ -312,7 +314,7 @@ describe('verdicts follow the template (templates broken on purpose)', () => {
     expect(report.markdown.join('\n')).toMatch(/\| RDS Data API → SourceCluster\w+ \| TCP 443 \(AWS API\) \| .* \| AWS API endpoint: no security group applies \|/);
   });
 
-  test('a literal password in a connector configuration fails items 22 and 44', async () => {
+  test('a literal password in a connector configuration fails the no-literal-secret items, of the connector and of the whole template (checklist 22, 44)', async () => {
     const t = copy(pipeline);
     t.Resources[idOf(t, 'AWS::KafkaConnect::Connector')].Properties.ConnectorConfiguration.password = 'hunter2-literal';
     const v = await verdicts(REPORTED_STACKS[0], t);
