@@ -291,9 +291,11 @@ const IAM_CLIENT: { [key: string]: string } = {
  *   release: { sha256: '<sha256>', configProvider: { url: '<jar url>', sha256: '<sha256>' } },
  * });
  */
-export class DebeziumMySqlSourceConnector extends Construct implements IChangeEventSource {
+export class DebeziumMySqlSourceConnector extends Construct implements IChangeEventSource, iam.IGrantable {
   /** The connector. */
   public readonly connector: MskConnector;
+  /** The connector's service execution role, to which `grant*(source, ...)` adds permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The worker configuration (Secrets Manager config provider). */
   public readonly workerConfiguration: WorkerConfiguration;
   /** The plugin. */
@@ -516,6 +518,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       alarms: connectorAlarms(props),
       description: 'Debezium MySQL source (msk-clickhouse-pipeline)',
     });
+    this.grantPrincipal = this.connector.grantPrincipal;
     this.connector.allowToResource(props.source, props.source.port,
       `MSK Connect workers of ${props.connectorName} to the CDC source database (MySQL over TLS)`, `database ${show(props.source.node.path)}`);
     if ((props.sslMode ?? MySqlSslMode.REQUIRED) === MySqlSslMode.REQUIRED) {

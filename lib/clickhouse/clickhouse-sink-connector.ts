@@ -657,7 +657,7 @@ const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
  *   release: { version: '1.3.5', sha256: '<sha256>', configProvider: { url: '<jar url>', sha256: '<sha256>' } },
  * });
  */
-export class ClickHouseSinkConnector extends Construct {
+export class ClickHouseSinkConnector extends Construct implements iam.IGrantable {
   /** The ClickHouse Kafka Connect sink's connector class (`connector.class`). */
   public static readonly CONNECTOR_CLASS = CLICKHOUSE_SINK_CONNECTOR_CLASS;
 
@@ -668,6 +668,9 @@ export class ClickHouseSinkConnector extends Construct {
 
   /** The connector. */
   public readonly connector: MskConnector;
+
+  /** The connector's service execution role, to which `grant*(sink, ...)` adds permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
 
   /** The worker configuration (Secrets Manager config provider, consumer tuning). */
   public readonly workerConfiguration: IWorkerConfiguration;
@@ -769,6 +772,7 @@ export class ClickHouseSinkConnector extends Construct {
       alarms: connectorAlarms(props),
       description: 'ClickHouse Kafka Connect sink (msk-clickhouse-pipeline)',
     });
+    this.grantPrincipal = this.connector.grantPrincipal;
     const description = `MSK Connect workers of ${props.connectorName} to ClickHouse ${props.endpoint.isCloud ? 'Cloud ' : ''}(${props.endpoint.ssl ? 'HTTPS' : 'HTTP'})`;
     if (props.endpoint.vpcEndpointServiceName !== undefined) {
       this.clickHouseVpcEndpoint = this.addPrivateLink(props, props.endpoint.vpcEndpointServiceName);

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { IMskCluster } from '../msk/msk-cluster';
 import { acknowledgeWildcardResources } from '../private/iam-findings';
-import { roleWithManagedPolicy } from '../private/roles';
+import { ManagedPolicyPrincipal, roleWithManagedPolicy } from '../private/roles';
 import { checkNotEmpty, show } from '../private/validation';
 
 /** An S3 location a connector reads (e.g. a truststore), for the guide's optional S3 block. */
@@ -126,6 +126,10 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
   /** The customer-managed policy that holds every permission of the role. */
   public readonly policy: iam.ManagedPolicy;
 
+  /**
+   * The role as a grant target: statements that `grant*(role, ...)` methods add go into `policy`, so the role keeps
+   * no inline policy and a connector using it waits for them.
+   */
   public readonly grantPrincipal: iam.IPrincipal;
 
   /**
@@ -230,7 +234,8 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
       statements,
     });
     this.role = role;
-    this.grantPrincipal = role;
+    // Grants to this role (`cluster.grantConsume(role, ...)`) go into its managed policy, not an inline one.
+    this.grantPrincipal = new ManagedPolicyPrincipal(role, policy);
     this.policy = policy;
     const userPatterns = [
       ...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.describeTopicConfigurations ?? [],

@@ -1,4 +1,4 @@
-import { Duration, IResource, RemovalPolicy, Resource, Token, Tokenization } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, RemovalPolicy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,10 +21,14 @@ import { checkNatEgress, checkSecurityGroupPath, checkSubnetsInVpc, describeVpc,
 import { secretsManagerEndpointOf } from '../private/endpoints';
 import { createLogGroup, egressRestrictedSecurityGroup } from '../private/secure-defaults';
 import { selectPrivateSubnets } from '../private/subnets';
-import { checkNoRepeats, isKafkaTopicName, show } from '../private/validation';
+import { checkNoRepeats, isKafkaTopicName, parseArn, show } from '../private/validation';
 
-/** An MSK Connect connector. */
-export interface IMskConnector extends IResource, ec2.IConnectable {
+/**
+ * An MSK Connect connector: created by {@link MskConnector} or imported with
+ * {@link MskConnector.fromConnectorAttributes}. Its `grantPrincipal` is the connector's service execution role, so
+ * `cluster.grantConsume(connector, ...)` and other `grant*` methods give the connector's workers access.
+ */
+export interface IMskConnector extends IResource, ec2.IConnectable, iam.IGrantable {
   /**
    * ARN of the connector.
    * @attribute
@@ -36,6 +40,96 @@ export interface IMskConnector extends IResource, ec2.IConnectable {
    * @attribute
    */
   readonly connectorName: string;
+
+  /**
+   * A metric of this connector: namespace `AWS/KafkaConnect`, dimension `ConnectorName`; average over 5 minutes
+   * unless `props` say otherwise.
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Tasks in the failed state (`ErroredTaskCount`); maximum over 5 minutes. */
+  metricErroredTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Tasks running (`RunningTaskCount`); average over 5 minutes. */
+  metricRunningTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Workers running (`WorkerCount`); minimum over 5 minutes. */
+  metricWorkerCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** CPU use of the workers, system and user, in percent (`CpuUtilization`); average over 5 minutes. */
+  metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Records a sink connector reads from Kafka per second (`SinkRecordReadRate`); average over 5 minutes. */
+  metricSinkRecordReadRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Records a sink connector sends to its destination per second (`SinkRecordSendRate`); average over 5 minutes. */
+  metricSinkRecordSendRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** Attributes of an existing connector, for {@link MskConnector.fromConnectorAttributes}. */
+export interface MskConnectorAttributes {
+  /** ARN of the connector (`arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>`). */
+  readonly connectorArn: string;
+
+  /**
+   * Name of the connector.
+   * @default - read from the ARN
+   */
+  readonly connectorName?: string;
+
+  /**
+   * Security groups of the workers, so `connections` can let them into other resources.
+   * @default - none: `connections.allowTo(...)` adds no rule
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The connector's service execution role, so `grant*(connector, ...)` adds to its policy.
+   * @default - no role: grants to the connector add nothing and leave a warning on the construct (aws-cdk's `UnknownPrincipal`)
+   */
+  readonly role?: iam.IRole;
+}
+
+/** Shared behaviour of created and imported connectors. */
+abstract class MskConnectorBase extends Resource implements IMskConnector {
+  public abstract readonly connectorArn: string;
+  public abstract readonly connectorName: string;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly grantPrincipal: iam.IPrincipal;
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/KafkaConnect',
+      metricName,
+      dimensionsMap: { ConnectorName: this.connectorName },
+      period: Duration.minutes(5),
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricErroredTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ErroredTaskCount', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  public metricRunningTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('RunningTaskCount', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricWorkerCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('WorkerCount', { statistic: cloudwatch.Stats.MINIMUM, ...props });
+  }
+
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CpuUtilization', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricSinkRecordReadRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SinkRecordReadRate', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricSinkRecordSendRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SinkRecordSendRate', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
 }
 
 /** Alarms of a connector. */
@@ -251,10 +345,36 @@ function checkRoleReads(prop: string, readTopics: readonly string[], config: { [
  * connector is down; a sink resumes from its consumer group `connect-<name>`, a source from its offset storage topic
  * (see `docs/CHANGE-SAFETY.md`, generated from the change-safety tests).
  */
-export class MskConnector extends Resource implements IMskConnector {
+export class MskConnector extends MskConnectorBase {
+  /**
+   * Uses an existing connector: its metrics, its `connections` (with `securityGroups`) and, with `role`, grants to
+   * its service execution role.
+   */
+  public static fromConnectorAttributes(scope: Construct, id: string, attrs: MskConnectorAttributes): IMskConnector {
+    const name = connectorNameFromArn(attrs.connectorArn);
+    if (attrs.connectorName !== undefined && name !== undefined && !Token.isUnresolved(attrs.connectorName) && attrs.connectorName !== name) {
+      throw new Error(`\`connectorName\` must be the name in \`connectorArn\` (${show(name)}), got ${show(attrs.connectorName)}`);
+    }
+    class Import extends MskConnectorBase {
+      public readonly connectorArn = attrs.connectorArn;
+      public readonly connectorName = attrs.connectorName ?? name ?? Fn.select(1, Fn.split('/', attrs.connectorArn));
+      public readonly connections = new ec2.Connections({ securityGroups: attrs.securityGroups });
+      public readonly grantPrincipal: iam.IPrincipal = attrs.role ?? new iam.UnknownPrincipal({ resource: this });
+    }
+    return new Import(scope, id);
+  }
+
   public readonly connectorArn: string;
   public readonly connectorName: string;
   public readonly connections: ec2.Connections;
+
+  /**
+   * The service execution role as a grant target: `cluster.grantConsume(connector, ...)` and other `grant*` methods
+   * give the workers access. With a `LeastPrivilegeConnectorRole` (built, or given as `role`) the statements go into
+   * its managed policy, so the role keeps no inline policy and the connector starts after them; with another `role`,
+   * they go where that role puts them, and the connector waits for the role.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
 
   /** The service execution role. */
   public readonly role: iam.IRole;
@@ -378,6 +498,10 @@ export class MskConnector extends Resource implements IMskConnector {
       this.role = this.leastPrivilegeRole.role;
     }
     const roleOwner = props.role?.node.scope;
+    // Grants to a least-privilege role go into its managed policy (on which the connector waits); grants to another
+    // given role go where that role puts them (the connector waits for the whole role).
+    const leastPrivilege = this.leastPrivilegeRole ?? (roleOwner instanceof LeastPrivilegeConnectorRole ? roleOwner : undefined);
+    this.grantPrincipal = leastPrivilege?.grantPrincipal ?? this.role;
     // Without `permissions` the built role may read no topic at all: a sink configured with topics would run and
     // move nothing.
     const reads = config.topics ?? config['topics.regex'];
@@ -498,17 +622,6 @@ export class MskConnector extends Resource implements IMskConnector {
     return problems;
   }
 
-  /** A metric of this connector in the `AWS/KafkaConnect` namespace. */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/KafkaConnect',
-      metricName,
-      dimensionsMap: { ConnectorName: this.connectorName },
-      period: Duration.minutes(5),
-      ...props,
-    });
-  }
-
   private addAlarms(options: ConnectorAlarms): void {
     const cpu = options.cpuPercent ?? 80;
     if (!Token.isUnresolved(cpu) && (!Number.isInteger(cpu) || cpu < 1 || cpu > 100)) {
@@ -534,13 +647,29 @@ export class MskConnector extends Resource implements IMskConnector {
     add('HealthAlarm', new cloudwatch.MathExpression({
       expression: `IF(errored > 0 OR FILL(workers, 0) < ${Tokenization.stringifyNumber(min)}, 1, 0)`,
       usingMetrics: {
-        errored: this.metric('ErroredTaskCount', { statistic: 'Maximum' }),
-        workers: this.metric('WorkerCount', { statistic: 'Minimum' }),
+        errored: this.metricErroredTaskCount(),
+        workers: this.metricWorkerCount(),
       },
       label: 'Connector unhealthy (1 = failed tasks or missing workers)',
       period: Duration.minutes(5),
     }), 1, 2, `tasks failed or fewer than ${Tokenization.stringifyNumber(min)} worker(s) running for 10 minutes: see the worker logs`);
-    add('CpuAlarm', this.metric('CpuUtilization', { statistic: 'Average' }), cpu, 3,
+    add('CpuAlarm', this.metricCpuUtilization(), cpu, 3,
       `workers at or above ${Tokenization.stringifyNumber(cpu)}% CPU for 15 minutes: add MCUs or workers`);
   }
+}
+
+/** The connector name in a connector ARN (`undefined` when the ARN is a token); throws on a malformed ARN. */
+function connectorNameFromArn(arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  // MSK Connect: arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>.
+  const parts = parseArn(arn);
+  const name = parts?.service === 'kafkaconnect' && parts.region !== '' && /^\d{12}$/.test(parts.account)
+    ? /^connector\/([^/]+)\/[^/]+$/.exec(parts.resource)?.[1]
+    : undefined;
+  if (name === undefined) {
+    throw new Error(`\`connectorArn\` must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>), got ${show(arn)}`);
+  }
+  return name;
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkNoSecretsInValues } from '../private/checks-cdc';
 import { checkMaxLength, checkNoLiteralSecrets, checkWorkerPropertyCombination, checkWorkerPropertyValue } from '../private/checks-connect';
 import { createOnlyHash } from '../private/naming';
-import { checkIntegerAtLeast, checkIntegerRange, checkTopicName, show } from '../private/validation';
+import { checkIntegerAtLeast, checkIntegerRange, checkTopicName, parseArn, show } from '../private/validation';
 
 /** A worker configuration of MSK Connect. */
 export interface IWorkerConfiguration extends IResource {
@@ -22,6 +22,25 @@ export interface IWorkerConfiguration extends IResource {
 
   /** Whether the Secrets Manager config provider is declared (connectors may use `${secretsmanager:...}`). */
   readonly secretsManagerConfigProvider: boolean;
+}
+
+/** Attributes of an existing worker configuration, for {@link WorkerConfiguration.fromWorkerConfigurationAttributes}. */
+export interface WorkerConfigurationAttributes {
+  /**
+   * ARN of the worker configuration
+   * (`arn:<partition>:kafkaconnect:<region>:<account>:worker-configuration/<name>/<uuid>`).
+   */
+  readonly workerConfigurationArn: string;
+
+  /** Revision to use (revisions start at 1). */
+  readonly revision: number;
+
+  /**
+   * Whether the worker configuration declares the Secrets Manager config provider (`config.providers=secretsmanager`),
+   * so connectors using it may reference `${secretsmanager:...}`.
+   * @default false
+   */
+  readonly secretsManagerConfigProvider?: boolean;
 }
 
 /** Properties of {@link WorkerConfiguration}. */
@@ -150,6 +169,24 @@ function checkWorkerProperty(key: string, value: string): void {
  * });
  */
 export class WorkerConfiguration extends Resource implements IWorkerConfiguration {
+  /** Uses an existing worker configuration. */
+  public static fromWorkerConfigurationAttributes(scope: Construct, id: string, attrs: WorkerConfigurationAttributes): IWorkerConfiguration {
+    const arn = attrs.workerConfigurationArn;
+    // MSK Connect: arn:<partition>:kafkaconnect:<region>:<account>:worker-configuration/<name>/<uuid>.
+    const parts = Token.isUnresolved(arn) ? undefined : parseArn(arn);
+    if (!Token.isUnresolved(arn) && (parts?.service !== 'kafkaconnect' || parts.region === '' || !/^\d{12}$/.test(parts.account)
+      || !/^worker-configuration\/[^/]+\/[^/]+$/.test(parts.resource))) {
+      throw new Error(`\`workerConfigurationArn\` must be an MSK Connect worker configuration ARN (arn:<partition>:kafkaconnect:<region>:<account>:worker-configuration/<name>/<uuid>), got ${show(arn)}`);
+    }
+    checkIntegerAtLeast('revision', attrs.revision, 1);
+    class Import extends Resource implements IWorkerConfiguration {
+      public readonly workerConfigurationArn = arn;
+      public readonly revision = attrs.revision;
+      public readonly secretsManagerConfigProvider = attrs.secretsManagerConfigProvider ?? false;
+    }
+    return new Import(scope, id);
+  }
+
   /**
    * `consumer.max.partition.fetch.bytes` for the ClickHouse guide's rule: records per poll × bytes per record.
    */

@@ -187,15 +187,9 @@ export class MskClickHousePipelineStack extends Stack {
   }
 
   private addDashboard(connector: MskConnector): cloudwatch.Dashboard {
-    const clusterName = this.cluster.clusterName;
-    const perBroker = (metricName: string, statistic: string) => Array.from({ length: this.cluster.brokerCount }, (_, i) => new cloudwatch.Metric({
-      namespace: 'AWS/Kafka',
-      metricName,
-      dimensionsMap: { 'Cluster Name': clusterName, 'Broker ID': String(i + 1) },
-      statistic,
-      period: Duration.minutes(5),
-      label: `Broker ${i + 1}`,
-    }));
+    // One line per broker, from the cluster's own metric methods (the ones its alarms use).
+    const perBroker = (metric: (brokerId: number, props: cloudwatch.MetricOptions) => cloudwatch.IMetric) =>
+      Array.from({ length: this.cluster.brokerCount }, (_, i) => metric(i + 1, { label: `Broker ${i + 1}` }));
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-pipeline`,
       defaultInterval: Duration.hours(6),
@@ -208,14 +202,14 @@ export class MskClickHousePipelineStack extends Stack {
       }),
     );
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Broker data volume used (%)', left: perBroker('KafkaDataLogsDiskUsed', 'Maximum'), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Broker CPU idle (%)', left: perBroker('CpuIdle', 'Average'), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Bytes in per broker', left: perBroker('BytesInPerSec', 'Average'), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Broker data volume used (%)', left: perBroker((b, p) => this.cluster.metricKafkaDataLogsDiskUsed(b, p)), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Broker CPU idle (%)', left: perBroker((b, p) => this.cluster.metricCpuIdle(b, p)), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Bytes in per broker', left: perBroker((b, p) => this.cluster.metricBytesInPerSec(b, p)), width: 8 }),
     );
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Connector tasks errored / running', left: [connector.metric('ErroredTaskCount', { statistic: 'Maximum' }), connector.metric('RunningTaskCount', { statistic: 'Average' })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Connector workers and CPU', left: [connector.metric('WorkerCount', { statistic: 'Minimum' })], right: [connector.metric('CpuUtilization', { statistic: 'Average' })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Records read from Kafka / sent to ClickHouse', left: [connector.metric('SinkRecordReadRate', { statistic: 'Average' }), connector.metric('SinkRecordSendRate', { statistic: 'Average' })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Connector tasks errored / running', left: [connector.metricErroredTaskCount(), connector.metricRunningTaskCount()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Connector workers and CPU', left: [connector.metricWorkerCount()], right: [connector.metricCpuUtilization()], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Records read from Kafka / sent to ClickHouse', left: [connector.metricSinkRecordReadRate(), connector.metricSinkRecordSendRate()], width: 8 }),
     );
     return dashboard;
   }

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Fn, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Fn, IResource, Names, RemovalPolicy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -20,7 +20,7 @@ import { checkLogDelivery, mskBrokerInstanceType, checkServerPropertyValues, reg
 import { checkSubnetsInVpc, recordVpc } from '../private/connectivity';
 import { createKey, createLogGroup, egressRestrictedSecurityGroup } from '../private/secure-defaults';
 import { selectPrivateSubnets } from '../private/subnets';
-import { checkIntegerRange, checkOneOf, show } from '../private/validation';
+import { checkIntegerAtLeast, checkIntegerRange, checkOneOf, show } from '../private/validation';
 
 
 /** Broker IDs the per-broker alarms cover when the broker count is a token (MSK's default quota of brokers per cluster). */
@@ -98,6 +98,42 @@ export interface IMskCluster extends IResource, ec2.IConnectable {
    * topics; `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the groups.
    */
   grantConsume(grantee: iam.IGrantable, topics: string[], groups: string[]): iam.Grant;
+
+  /**
+   * A cluster-level metric of this cluster: namespace `AWS/Kafka`, dimension `Cluster Name`; average over 5 minutes
+   * unless `props` say otherwise.
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * A broker-level metric of this cluster: namespace `AWS/Kafka`, dimensions `Cluster Name` and `Broker ID` (MSK
+   * numbers brokers from 1); average over 5 minutes unless `props` say otherwise.
+   */
+  metricForBroker(metricName: string, brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Partitions without an active leader, cluster-wide (`OfflinePartitionsCount`); maximum over 5 minutes. */
+  metricOfflinePartitionsCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Percentage of a broker's data volume in use (`KafkaDataLogsDiskUsed`); maximum over 5 minutes. Standard brokers
+   * only: Express brokers manage their own storage and publish no such metric.
+   */
+  metricKafkaDataLogsDiskUsed(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Percentage of a broker's CPU time that is idle (`CpuIdle`); average over 5 minutes. */
+  metricCpuIdle(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Percentage of a broker's CPU time in user space (`CpuUser`); average over 5 minutes. */
+  metricCpuUser(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Percentage of a broker's CPU time in kernel space (`CpuSystem`); average over 5 minutes. */
+  metricCpuSystem(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Partitions a broker leads whose followers are not all in sync (`UnderReplicatedPartitions`); maximum over 5 minutes. */
+  metricUnderReplicatedPartitions(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Bytes per second a broker receives from clients (`BytesInPerSec`); average over 5 minutes. */
+  metricBytesInPerSec(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** Shared behaviour of created and imported clusters. */
@@ -163,6 +199,51 @@ abstract class MskClusterBase extends Resource implements IMskCluster {
         actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
         resourceArns: groups.map((g) => this.groupArn(g)),
       }));
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName,
+      dimensionsMap: { 'Cluster Name': this.clusterName },
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricForBroker(metricName: string, brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    checkIntegerAtLeast('brokerId', brokerId, 1);
+    return this.metric(metricName, {
+      dimensionsMap: { 'Cluster Name': this.clusterName, 'Broker ID': Tokenization.stringifyNumber(brokerId) },
+      ...props,
+    });
+  }
+
+  public metricOfflinePartitionsCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OfflinePartitionsCount', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  public metricKafkaDataLogsDiskUsed(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('KafkaDataLogsDiskUsed', brokerId, { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  public metricCpuIdle(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('CpuIdle', brokerId, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricCpuUser(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('CpuUser', brokerId, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricCpuSystem(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('CpuSystem', brokerId, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  public metricUnderReplicatedPartitions(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('UnderReplicatedPartitions', brokerId, { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  public metricBytesInPerSec(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForBroker('BytesInPerSec', brokerId, { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
   private kafkaArn(resourceType: string, name: string): string {
@@ -895,7 +976,7 @@ export class MskCluster extends MskClusterBase {
 
     // One expression over the brokers' metrics; CloudWatch allows 10 metrics per alarm, so larger clusters get
     // one alarm per group of 10 brokers (the first keeps the plain id).
-    const perBrokerAlarm = (id: string, metricName: string, statistic: string, expression: (ids: string[]) => string,
+    const perBrokerAlarm = (id: string, brokerMetric: (brokerId: number) => cloudwatch.IMetric, expression: (ids: string[]) => string,
       label: string, threshold: number, evaluationPeriods: number, description: string) => {
       // With a token broker count, cover broker IDs 1-30 (MSK's default limit of brokers per cluster): metrics of
       // brokers that do not exist are simply missing, and the alarms treat missing data as not breaching.
@@ -903,13 +984,7 @@ export class MskCluster extends MskClusterBase {
       for (let first = 1, group = 1; first <= brokers; first += 10, group++) {
         const usingMetrics: { [id: string]: cloudwatch.IMetric } = {};
         for (let broker = first; broker < first + 10 && broker <= brokers; broker++) {
-          usingMetrics[`b${broker}`] = new cloudwatch.Metric({
-            namespace: 'AWS/Kafka',
-            metricName,
-            dimensionsMap: { 'Cluster Name': this.clusterName, 'Broker ID': String(broker) },
-            statistic,
-            period: Duration.minutes(5),
-          });
+          usingMetrics[`b${broker}`] = brokerMetric(broker);
         }
         const metric = new cloudwatch.MathExpression({
           expression: expression(Object.keys(usingMetrics)),
@@ -923,22 +998,16 @@ export class MskCluster extends MskClusterBase {
 
     const diskPercent = options.diskUsedPercent ?? 85;
     if (!this.isExpress) {
-      perBrokerAlarm('DiskUsedAlarm', 'KafkaDataLogsDiskUsed', 'Maximum', (ids) => `MAX([${ids.join(', ')}])`,
+      perBrokerAlarm('DiskUsedAlarm', (b) => this.metricKafkaDataLogsDiskUsed(b), (ids) => `MAX([${ids.join(', ')}])`,
         'Fullest broker data volume (%)', diskPercent, 1,
         `a broker data volume is more than ${diskPercent}% full: grow storage, lower retention or delete unused topics`);
     }
-    perBrokerAlarm('CpuAlarm', 'CpuIdle', 'Average', (ids) => `100 - MIN([${ids.join(', ')}])`,
+    perBrokerAlarm('CpuAlarm', (b) => this.metricCpuIdle(b), (ids) => `100 - MIN([${ids.join(', ')}])`,
       'Busiest broker CPU (%)', options.cpuPercent ?? 60, 3,
       'broker CPU is above the level at which a broker can still absorb a failed peer\'s load');
-    perBrokerAlarm('UnderReplicatedPartitionsAlarm', 'UnderReplicatedPartitions', 'Maximum', (ids) => `SUM([${ids.join(', ')}])`,
+    perBrokerAlarm('UnderReplicatedPartitionsAlarm', (b) => this.metricUnderReplicatedPartitions(b), (ids) => `SUM([${ids.join(', ')}])`,
       'Under-replicated partitions', 0, 3, 'partitions have been under-replicated for 15 minutes');
-    add('OfflinePartitionsAlarm', new cloudwatch.Metric({
-      namespace: 'AWS/Kafka',
-      metricName: 'OfflinePartitionsCount',
-      dimensionsMap: { 'Cluster Name': this.clusterName },
-      statistic: 'Maximum',
-      period: Duration.minutes(5),
-    }), 0, 1, 'partitions are offline: producers and consumers of them are blocked');
+    add('OfflinePartitionsAlarm', this.metricOfflinePartitionsCount(), 0, 1, 'partitions are offline: producers and consumers of them are blocked');
   }
 }
 

@@ -161,6 +161,15 @@ describe('DebeziumMySqlSourceConnector', () => {
     expect(names('ConsumerGroups')).toContain('/orders-schemahistory"');
   });
 
+  test('the source is a grant target: grants land in its connector\'s least-privilege policy', () => {
+    const { stack, cluster, cdc, template } = setup();
+    cluster.grantProduce(cdc, ['audit']);
+    const policyId = stack.getLogicalId(cdc.connector.leastPrivilegeRole!.policy.node.defaultChild as iam.CfnManagedPolicy);
+    expect(template().findResources('AWS::IAM::ManagedPolicy')[policyId].Properties.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: stack.resolve(cluster.topicArn('audit')),
+    });
+  });
+
   test('heartbeats: the heartbeat topic is written and created; a custom heartbeat prefix is followed', () => {
     const names = (props: Partial<DebeziumMySqlSourceConnectorProps>) => {
       const { template } = setup(props);

@@ -1,6 +1,7 @@
 import { CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -245,6 +246,15 @@ describe('network and permissions', () => {
     expect(JSON.stringify(bySid.ConsumerGroups.Resource)).toContain('/connect-events-to-clickhouse"');
     expect(bySid.ReadSecrets.Resource).toEqual({ Ref: expect.stringMatching(/^ClickHouseCredentials/) });
     expect(bySid.DecryptSecrets.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^CredentialsKey/), 'Arn'] });
+  });
+
+  test('the sink is a grant target: grants land in its connector\'s least-privilege policy', () => {
+    const { stack, cluster, sink, template } = setup();
+    cluster.grantConsume(sink, ['audit'], ['audit-readers']);
+    const policyId = stack.getLogicalId(sink.connector.leastPrivilegeRole!.policy.node.defaultChild as iam.CfnManagedPolicy);
+    expect(template().findResources('AWS::IAM::ManagedPolicy')[policyId].Properties.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: stack.resolve(cluster.topicArn('audit')),
+    });
   });
 
   test('the dead-letter queue follows the cluster: replication 2 on a 2-broker cluster, and no more than its brokers', () => {

@@ -1,5 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -318,6 +319,134 @@ describe('LeastPrivilegeConnectorRole', () => {
     expect(c.role).toBe(role);
     expect(c.leastPrivilegeRole).toBeUndefined();
     template().hasResourceProperties('AWS::KafkaConnect::Connector', { ServiceExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Mine'), 'Arn'] } });
+  });
+});
+
+describe('metrics, grants and imports', () => {
+  const summary = (stack: Stack, m: cloudwatch.Metric) =>
+    `${m.namespace} ${m.metricName} ${m.statistic} ${m.period.toSeconds()} ${JSON.stringify(stack.resolve(m.dimensions))}`;
+
+  test('metric() is an AWS/KafkaConnect metric of the connector; the named ones carry the statistic the alarms and dashboard use', () => {
+    const { stack, connector: c } = connector();
+    expect([
+      c.metric('MemoryUtilization'), c.metricErroredTaskCount(), c.metricRunningTaskCount(), c.metricWorkerCount(), c.metricCpuUtilization(),
+      c.metricSinkRecordReadRate(), c.metricSinkRecordSendRate(), c.metricCpuUtilization({ statistic: 'Maximum', period: Duration.minutes(1) }),
+    ].map((m) => summary(stack, m))).toEqual([
+      'AWS/KafkaConnect MemoryUtilization Average 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect ErroredTaskCount Maximum 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect RunningTaskCount Average 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect WorkerCount Minimum 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect CpuUtilization Average 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect SinkRecordReadRate Average 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect SinkRecordSendRate Average 300 {"ConnectorName":"orders-sink"}',
+      'AWS/KafkaConnect CpuUtilization Maximum 60 {"ConnectorName":"orders-sink"}',
+    ]);
+  });
+
+  test('grants to the connector land in its least-privilege managed policy (no inline policy), which the connector waits for', () => {
+    const { stack, cluster, connector: c, template } = connector();
+    expect(stack.resolve(c.grantPrincipal.policyFragment.principalJson)).toEqual(stack.resolve(c.role.policyFragment.principalJson));
+    cluster.grantConsume(c, ['payments'], ['billing']);
+    const t = template();
+    const statements = policyStatements(t, 'Least-privilege permissions of MSK Connect connector orders-sink');
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      Resource: stack.resolve(cluster.topicArn('payments')),
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      Resource: stack.resolve(cluster.groupArn('billing')),
+    });
+    const roleId = stack.getLogicalId(c.role.node.defaultChild as iam.CfnRole);
+    expect(Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))).toEqual([]);
+    const policyId = stack.getLogicalId(c.leastPrivilegeRole!.policy.node.defaultChild as iam.CfnManagedPolicy);
+    expect(Object.values(t.findResources('AWS::KafkaConnect::Connector'))[0].DependsOn).toContain(policyId);
+  });
+
+  test('grants to a connector with another given role land on that role, which the connector waits for', () => {
+    const base = pipelineBase();
+    const role = new iam.Role(base.stack, 'Mine', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });
+    const { stack, cluster, connector: c, template } = connector({ role, permissions: undefined }, base);
+    expect(c.grantPrincipal).toBe(role);
+    cluster.grantConsume(c, ['orders'], ['billing']);
+    const t = template();
+    const [policyId, policy] = Object.entries(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } }))[0];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: stack.resolve(cluster.topicArn('orders')),
+    });
+    expect(Object.values(t.findResources('AWS::KafkaConnect::Connector'))[0].DependsOn).toContain(policyId);
+  });
+
+  test('grants to a LeastPrivilegeConnectorRole land in its managed policy too', () => {
+    const { stack, cluster } = pipelineBase();
+    const role = new LeastPrivilegeConnectorRole(stack, 'Shared', { cluster, connectorName: 'orders-sink' });
+    cluster.grantProduce(role, ['audit']);
+    const t = Template.fromStack(stack);
+    expect(policyStatements(t, 'Least-privilege permissions of MSK Connect connector orders-sink')).toContainEqual({
+      Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: stack.resolve(cluster.topicArn('audit')),
+    });
+    const roleId = stack.getLogicalId(role.role.node.defaultChild as iam.CfnRole);
+    expect(Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))).toEqual([]);
+  });
+
+  test('fromConnectorAttributes: the name from the ARN, metrics, connections and grants to the given role', () => {
+    const { stack, cluster } = pipelineBase();
+    const arn = 'arn:aws:kafkaconnect:eu-west-1:111122223333:connector/orders-sink/0a1b2c3d-1111-2222-3333-444455556666-2';
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0a1b2c3d4e5f60718');
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::111122223333:role/orders-sink-execution');
+    const imported = MskConnector.fromConnectorAttributes(stack, 'Imported', { connectorArn: arn, securityGroups: [sg], role });
+    expect(imported.connectorArn).toBe(arn);
+    expect(imported.connectorName).toBe('orders-sink');
+    expect(summary(stack, imported.metricErroredTaskCount())).toBe('AWS/KafkaConnect ErroredTaskCount Maximum 300 {"ConnectorName":"orders-sink"}');
+    expect(imported.connections.securityGroups).toEqual([sg]);
+    expect(imported.grantPrincipal).toBe(role);
+    cluster.grantConnect(imported);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: ['orders-sink-execution'],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], Resource: stack.resolve(cluster.clusterArn) }] },
+    });
+  });
+
+  test('an imported connector without a role: grants add nothing and warn (aws-cdk\'s UnknownPrincipal); a token ARN names it at deploy time', () => {
+    const { stack, cluster } = pipelineBase();
+    const imported = MskConnector.fromConnectorAttributes(stack, 'Imported', {
+      connectorArn: 'arn:aws:kafkaconnect:eu-west-1:111122223333:connector/orders-sink/0a1b2c3d-2',
+    });
+    expect(imported.grantPrincipal).toBeInstanceOf(iam.UnknownPrincipal);
+    cluster.grantConnect(imported);
+    Annotations.fromStack(stack).hasWarning('/S/Imported', Match.stringLikeRegexp("Add statement to this resource's role"));
+
+    const tokenArn = Fn.importValue('ConnectorArn');
+    const fromToken = MskConnector.fromConnectorAttributes(stack, 'FromToken', { connectorArn: tokenArn });
+    expect(stack.resolve(fromToken.connectorName)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::ImportValue': 'ConnectorArn' }] }] });
+  });
+
+  test('an imported worker configuration that declares the config provider lets a connector use ${secretsmanager:...}', () => {
+    const base = pipelineBase();
+    const arn = 'arn:aws:kafkaconnect:eu-west-1:111122223333:worker-configuration/shared-workers/0a1b2c3d-1111-2222-3333-444455556666-3';
+    const workerConfiguration = WorkerConfiguration.fromWorkerConfigurationAttributes(base.stack, 'Workers', {
+      workerConfigurationArn: arn, revision: 2, secretsManagerConfigProvider: true,
+    });
+    const { template } = connector({
+      workerConfiguration,
+      connectorConfiguration: { 'connector.class': 'com.example.Sink', 'topics': 'orders', 'password': '${secretsmanager:orders/db:password}' },
+    }, base);
+    template().hasResourceProperties('AWS::KafkaConnect::Connector', { WorkerConfiguration: { WorkerConfigurationArn: arn, Revision: 2 } });
+  });
+
+  test('fails on an ARN that is not an MSK Connect connector, and on a name that is not the ARN\'s', () => {
+    const { stack } = pipelineBase();
+    const arn = 'arn:aws:kafkaconnect:eu-west-1:111122223333:connector/orders-sink/0a1b2c3d-2';
+    expect(() => MskConnector.fromConnectorAttributes(stack, 'A', { connectorArn: 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/uuid-1' }))
+      .toThrow("`connectorArn` must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>), got 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/uuid-1'");
+    expect(() => MskConnector.fromConnectorAttributes(stack, 'B', { connectorArn: 'arn:aws:kafkaconnect:eu-west-1:111122223333:worker-configuration/w/uuid-1' }))
+      .toThrow("`connectorArn` must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>), got 'arn:aws:kafkaconnect:eu-west-1:111122223333:worker-configuration/w/uuid-1'");
+    expect(() => MskConnector.fromConnectorAttributes(stack, 'C', { connectorArn: 'orders-sink' }))
+      .toThrow("`connectorArn` must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<uuid>), got 'orders-sink'");
+    expect(() => MskConnector.fromConnectorAttributes(stack, 'D', { connectorArn: arn, connectorName: 'payments-sink' }))
+      .toThrow("`connectorName` must be the name in `connectorArn` ('orders-sink'), got 'payments-sink'");
   });
 });
 

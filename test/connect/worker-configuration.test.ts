@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { WorkerConfiguration } from '../../lib';
 import { testApp } from '../support/compliance';
@@ -81,6 +81,36 @@ describe('WorkerConfiguration', () => {
     test('fails on a multi-line value', () => {
       expect(make({ properties: { 'offset.flush.interval.ms': '1\nsecurity.protocol=PLAINTEXT' } })).toThrow('`properties` must map property names to single-line values');
     });
+  });
+});
+
+describe('WorkerConfiguration.fromWorkerConfigurationAttributes', () => {
+  const arn = 'arn:aws:kafkaconnect:eu-west-1:111122223333:worker-configuration/shared-workers/0a1b2c3d-1111-2222-3333-444455556666-3';
+
+  test('uses the ARN and revision as given; the config provider is not assumed', () => {
+    const stack = new Stack(testApp(), 'S');
+    const plain = WorkerConfiguration.fromWorkerConfigurationAttributes(stack, 'Plain', { workerConfigurationArn: arn, revision: 4 });
+    expect([plain.workerConfigurationArn, plain.revision, plain.secretsManagerConfigProvider]).toEqual([arn, 4, false]);
+    const withProvider = WorkerConfiguration.fromWorkerConfigurationAttributes(stack, 'WithProvider', { workerConfigurationArn: arn, revision: 1, secretsManagerConfigProvider: true });
+    expect(withProvider.secretsManagerConfigProvider).toBe(true);
+    const fromToken = WorkerConfiguration.fromWorkerConfigurationAttributes(stack, 'FromToken', { workerConfigurationArn: Fn.importValue('WorkersArn'), revision: 1 });
+    expect(stack.resolve(fromToken.workerConfigurationArn)).toEqual({ 'Fn::ImportValue': 'WorkersArn' });
+  });
+
+  test('fails on an ARN that is not an MSK Connect worker configuration', () => {
+    const stack = new Stack(testApp(), 'S');
+    const fails = (workerConfigurationArn: string) => expect(() => WorkerConfiguration.fromWorkerConfigurationAttributes(stack, 'W', { workerConfigurationArn, revision: 1 }))
+      .toThrow(`\`workerConfigurationArn\` must be an MSK Connect worker configuration ARN (arn:<partition>:kafkaconnect:<region>:<account>:worker-configuration/<name>/<uuid>), got '${workerConfigurationArn}'`);
+    fails('arn:aws:kafkaconnect:eu-west-1:111122223333:custom-plugin/clickhouse/0a1b2c3d-1');
+    fails('arn:aws:kafka:eu-west-1:111122223333:worker-configuration/shared-workers/0a1b2c3d-1');
+    fails('arn:aws:kafkaconnect:::worker-configuration/shared-workers/0a1b2c3d-1');
+    fails('shared-workers');
+  });
+
+  test('fails on a revision below 1 (MSK Connect numbers revisions from 1)', () => {
+    const stack = new Stack(testApp(), 'S');
+    expect(() => WorkerConfiguration.fromWorkerConfigurationAttributes(stack, 'W', { workerConfigurationArn: arn, revision: 0 }))
+      .toThrow('`revision` must be a whole number of at least 1, got 0');
   });
 });
 

@@ -1,6 +1,7 @@
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -211,6 +212,68 @@ describe('logs, monitoring and alarms', () => {
     const c = new MskCluster(stack, 'C2', { vpc: network.vpc, vpcSubnets: network.privateSubnetSelection, alarms: { topic, diskUsedPercent: 70 } });
     expect(c.alarmTopic).toBe(topic);
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 70, AlarmActions: [{ Ref: Match.stringLikeRegexp('Ops') }] });
+  });
+});
+
+describe('metrics', () => {
+  const summary = (stack: Stack, m: cloudwatch.Metric) => ({
+    namespace: m.namespace, metricName: m.metricName, statistic: m.statistic, period: m.period.toSeconds(), dimensions: stack.resolve(m.dimensions),
+  });
+
+  test('metric() is an AWS/Kafka metric of the cluster, metricForBroker() of one broker; average over 5 minutes unless told', () => {
+    const { stack, cluster } = setup({ clusterName: 'orders' });
+    expect(summary(stack, cluster.metric('GlobalPartitionCount'))).toEqual({
+      namespace: 'AWS/Kafka', metricName: 'GlobalPartitionCount', statistic: 'Average', period: 300, dimensions: { 'Cluster Name': 'orders' },
+    });
+    expect(summary(stack, cluster.metricForBroker('LeaderCount', 3, { statistic: 'Maximum', period: Duration.minutes(1) }))).toEqual({
+      namespace: 'AWS/Kafka', metricName: 'LeaderCount', statistic: 'Maximum', period: 60, dimensions: { 'Cluster Name': 'orders', 'Broker ID': '3' },
+    });
+  });
+
+  test('named metrics: cluster- or broker-level, with the statistic the alarms use; props override it', () => {
+    const { stack, cluster } = setup({ clusterName: 'orders' });
+    const named = (m: cloudwatch.Metric) => {
+      const { metricName, statistic, dimensions } = summary(stack, m);
+      return `${metricName} ${statistic} ${dimensions['Broker ID'] ?? 'cluster'}`;
+    };
+    expect([
+      cluster.metricOfflinePartitionsCount(), cluster.metricKafkaDataLogsDiskUsed(2), cluster.metricCpuIdle(1), cluster.metricCpuUser(1),
+      cluster.metricCpuSystem(1), cluster.metricUnderReplicatedPartitions(3), cluster.metricBytesInPerSec(2),
+    ].map(named)).toEqual([
+      'OfflinePartitionsCount Maximum cluster', 'KafkaDataLogsDiskUsed Maximum 2', 'CpuIdle Average 1', 'CpuUser Average 1',
+      'CpuSystem Average 1', 'UnderReplicatedPartitions Maximum 3', 'BytesInPerSec Average 2',
+    ]);
+    expect(cluster.metricKafkaDataLogsDiskUsed(1, { statistic: 'Average' }).statistic).toBe('Average');
+  });
+
+  test('the alarms are built from the same metrics', () => {
+    const { template } = setup({ clusterName: 'orders' });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Kafka', MetricName: 'OfflinePartitionsCount', Statistic: 'Maximum', Period: 300, Dimensions: [{ Name: 'Cluster Name', Value: 'orders' }],
+    });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({
+        Id: 'b2',
+        MetricStat: {
+          Metric: { Namespace: 'AWS/Kafka', MetricName: 'CpuIdle', Dimensions: [{ Name: 'Broker ID', Value: '2' }, { Name: 'Cluster Name', Value: 'orders' }] },
+          Period: 300,
+          Stat: 'Average',
+        },
+      })]),
+    });
+  });
+
+  test('an imported cluster has the same metrics, named from its ARN', () => {
+    const stack = new Stack(testApp(), 'S');
+    const cluster = MskCluster.fromClusterArn(stack, 'Imported', 'arn:aws:kafka:eu-west-1:111122223333:cluster/prod/0a1b2c3d-1111-2222-3333-444455556666-7');
+    expect(stack.resolve(cluster.metricCpuUser(2).dimensions)).toEqual({ 'Cluster Name': 'prod', 'Broker ID': '2' });
+    expect(stack.resolve(cluster.metricOfflinePartitionsCount().dimensions)).toEqual({ 'Cluster Name': 'prod' });
+  });
+
+  test('fails on a broker ID that is not a whole number from 1 (MSK numbers brokers from 1)', () => {
+    const { cluster } = setup();
+    expect(() => cluster.metricForBroker('CpuIdle', 0)).toThrow('`brokerId` must be a whole number of at least 1, got 0');
+    expect(() => cluster.metricCpuIdle(1.5)).toThrow('`brokerId` must be a whole number of at least 1, got 1.5');
   });
 });
 
