@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Fn, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Fn, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,6 +11,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { IMskCluster, MskClusterReplication } from './cluster-ref';
 import { KafkaVersion } from './kafka-version';
 import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
@@ -37,69 +38,6 @@ export class MskPorts {
   private constructor() {}
 }
 
-/**
- * An Amazon MSK provisioned cluster: created by {@link MskCluster} or imported with
- * {@link MskCluster.fromClusterAttributes}.
- */
-export interface IMskCluster extends IResource, ec2.IConnectable {
-  /**
-   * ARN of the cluster (`arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>`).
-   * @attribute
-   */
-  readonly clusterArn: string;
-
-  /**
-   * Name of the cluster.
-   * @attribute
-   */
-  readonly clusterName: string;
-
-  /**
-   * The UUID MSK gives the cluster: the last segment of its ARN, part of every topic and group ARN.
-   * @attribute
-   */
-  readonly clusterUuid: string;
-
-  /** Whether clients can authenticate with IAM (SASL/IAM on port 9098). */
-  readonly iamAuthenticationEnabled: boolean;
-
-  /**
-   * Bootstrap brokers for IAM clients (`host:9098,...`). Throws when IAM authentication is off or, for an imported
-   * cluster, when it was not given.
-   * @attribute
-   */
-  readonly bootstrapBrokersSaslIam: string;
-
-  /** The ARN of a topic of this cluster; `*` may end the name to cover a prefix. */
-  topicArn(topicName: string): string;
-
-  /** The ARN of a consumer group of this cluster; `*` may end the name to cover a prefix. */
-  groupArn(groupName: string): string;
-
-  /** The ARN of a transactional id of this cluster; `*` may end the id to cover a prefix. */
-  transactionalIdArn(transactionalId: string): string;
-
-  /**
-   * Lets `grantee` connect and describe the cluster: `kafka-cluster:Connect`, `kafka-cluster:DescribeCluster` on the
-   * cluster ARN.
-   */
-  grantConnect(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Lets `grantee` produce to `topics`: `kafka-cluster:Connect`, `kafka-cluster:DescribeCluster` and
-   * `kafka-cluster:WriteDataIdempotently` (Kafka 3.x producers are idempotent by default) on the cluster;
-   * `kafka-cluster:DescribeTopic` and `kafka-cluster:WriteData` on the topics.
-   */
-  grantProduce(grantee: iam.IGrantable, topics: string[]): iam.Grant;
-
-  /**
-   * Lets `grantee` consume `topics` as the consumer `groups`: `kafka-cluster:Connect` and
-   * `kafka-cluster:DescribeCluster` on the cluster; `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the
-   * topics; `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the groups.
-   */
-  grantConsume(grantee: iam.IGrantable, topics: string[], groups: string[]): iam.Grant;
-}
-
 /** Shared behaviour of created and imported clusters. */
 abstract class MskClusterBase extends Resource implements IMskCluster {
   public abstract readonly clusterArn: string;
@@ -107,6 +45,7 @@ abstract class MskClusterBase extends Resource implements IMskCluster {
   public abstract readonly connections: ec2.Connections;
   public abstract readonly iamAuthenticationEnabled: boolean;
   public abstract readonly bootstrapBrokersSaslIam: string;
+  public abstract readonly replication?: MskClusterReplication;
 
   public get clusterUuid(): string {
     return Fn.select(2, Fn.split('/', this.clusterArn));
@@ -463,6 +402,7 @@ export class MskCluster extends MskClusterBase {
       public readonly clusterArn = attrs.clusterArn;
       public readonly clusterName = attrs.clusterName ?? nameFromArn(attrs.clusterArn);
       public readonly iamAuthenticationEnabled = iamOn;
+      public readonly replication = undefined;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
         defaultPort: ec2.Port.tcp(attrs.defaultPort ?? MskPorts.SASL_IAM),
@@ -735,6 +675,11 @@ export class MskCluster extends MskClusterBase {
   /** Minimum in-sync replicas of topics on this cluster (unless a topic sets its own). */
   public get minInSyncReplicas(): number {
     return Number(this.serverProperties['min.insync.replicas'] ?? 2);
+  }
+
+  /** The broker count, `defaultReplicationFactor` and `minInSyncReplicas`, which this cluster's topics are checked against. */
+  public get replication(): MskClusterReplication | undefined {
+    return { brokerCount: this.brokerCount, defaultReplicationFactor: this.defaultReplicationFactor, minInSyncReplicas: this.minInSyncReplicas };
   }
 
   private defaultPort(): number {

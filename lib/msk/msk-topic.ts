@@ -1,7 +1,7 @@
 import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import type { IMskCluster } from './msk-cluster';
+import type { IMskCluster } from './cluster-ref';
 import { checkTopicConfigValues, checkTopicNameNotReserved, registerTopicName } from '../private/checks-msk';
 import { checkIntegerRange, checkTopicName, show } from '../private/validation';
 
@@ -76,13 +76,13 @@ export class MskTopic extends Construct {
     checkTopicName('topicName', props.topicName);
     checkTopicNameNotReserved('topicName', props.topicName);
     checkIntegerRange('partitions', props.partitions, 1, 10000);
-    const clusterRf = (props.cluster as { defaultReplicationFactor?: number }).defaultReplicationFactor;
-    const replicationFactor = props.replicationFactor ?? clusterRf ?? 3;
-    const brokers = (props.cluster as { brokerCount?: number }).brokerCount;
+    const inherited = props.cluster.replication ?? {};
+    const replicationFactor = props.replicationFactor ?? inherited.defaultReplicationFactor ?? 3;
+    const brokers = inherited.brokerCount;
     checkIntegerRange('replicationFactor', replicationFactor, 1, brokers !== undefined && !Token.isUnresolved(brokers) ? brokers : 32);
 
     const configs = props.configs ?? {};
-    checkTopicConfigs(configs, replicationFactor, (props.cluster as { minInSyncReplicas?: number }).minInSyncReplicas);
+    checkTopicConfigs(configs, replicationFactor, inherited.minInSyncReplicas);
     checkTopicConfigValues(configs);
     registerTopicName(props.cluster, this, props.topicName);
 
