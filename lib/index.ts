@@ -1,5 +1,6 @@
 export * from './network/private-subnet-with-nat';
 export * from './msk/kafka-version';
+export * from './msk/cluster-ref';
 export * from './msk/msk-cluster';
 export * from './msk/msk-topic';
 export * from './msk/log-delivery';

@@ -10,8 +10,9 @@ import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from 
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
 import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { WorkerConfiguration } from '../connect/worker-configuration';
+import { IMskCluster } from '../msk/cluster-ref';
 import { LogDelivery } from '../msk/log-delivery';
-import { IMskCluster, MskCluster, MskPorts } from '../msk/msk-cluster';
+import { MskCluster, MskPorts } from '../msk/msk-cluster';
 import { acknowledgeChecklistItem } from '../private/acknowledge';
 import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,

@@ -11,8 +11,9 @@ import { ConnectorPlugin, IConnectorPlugin, PluginArtifact, PluginSource } from 
 import { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
 import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { IWorkerConfiguration, WorkerConfiguration } from '../connect/worker-configuration';
+import { IMskCluster } from '../msk/cluster-ref';
 import { LogDelivery } from '../msk/log-delivery';
-import { IMskCluster, MskCluster } from '../msk/msk-cluster';
+import { MskCluster } from '../msk/msk-cluster';
 import { debeziumMatches } from '../private/checks-cdc';
 import {
   checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, checkRoleFits, coveredBy,

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { IMskCluster } from '../msk/msk-cluster';
+import type { IMskCluster } from '../msk/cluster-ref';
 import { acknowledgeWildcardResources } from '../private/iam-findings';
 import { ManagedPolicyPrincipal, roleWithManagedPolicy } from '../private/roles';
 import { checkNotEmpty, show } from '../private/validation';

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Fn, IResource, Names, RemovalPolicy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Fn, Lazy, Names, RemovalPolicy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,12 +8,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { IMskCluster, MskClusterReplication } from './cluster-ref';
 import { KafkaVersion } from './kafka-version';
 import { LogDelivery } from './log-delivery';
 import { MskTopic, MskTopicOptions } from './msk-topic';
+import { acknowledge } from '../private/acknowledge';
 import { sharedAlarmTopic } from '../private/alarm-topic';
 import { bootstrapBrokersLookup } from '../private/bootstrap-lookup';
 import { checkLogDelivery, mskBrokerInstanceType, checkServerPropertyValues, registerClusterName } from '../private/checks-msk';
@@ -37,105 +40,6 @@ export class MskPorts {
   private constructor() {}
 }
 
-/**
- * An Amazon MSK provisioned cluster: created by {@link MskCluster} or imported with
- * {@link MskCluster.fromClusterAttributes}.
- */
-export interface IMskCluster extends IResource, ec2.IConnectable {
-  /**
-   * ARN of the cluster (`arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>`).
-   * @attribute
-   */
-  readonly clusterArn: string;
-
-  /**
-   * Name of the cluster.
-   * @attribute
-   */
-  readonly clusterName: string;
-
-  /**
-   * The UUID MSK gives the cluster: the last segment of its ARN, part of every topic and group ARN.
-   * @attribute
-   */
-  readonly clusterUuid: string;
-
-  /** Whether clients can authenticate with IAM (SASL/IAM on port 9098). */
-  readonly iamAuthenticationEnabled: boolean;
-
-  /**
-   * Bootstrap brokers for IAM clients (`host:9098,...`). Throws when IAM authentication is off or, for an imported
-   * cluster, when it was not given.
-   * @attribute
-   */
-  readonly bootstrapBrokersSaslIam: string;
-
-  /** The ARN of a topic of this cluster; `*` may end the name to cover a prefix. */
-  topicArn(topicName: string): string;
-
-  /** The ARN of a consumer group of this cluster; `*` may end the name to cover a prefix. */
-  groupArn(groupName: string): string;
-
-  /** The ARN of a transactional id of this cluster; `*` may end the id to cover a prefix. */
-  transactionalIdArn(transactionalId: string): string;
-
-  /**
-   * Lets `grantee` connect and describe the cluster: `kafka-cluster:Connect`, `kafka-cluster:DescribeCluster` on the
-   * cluster ARN.
-   */
-  grantConnect(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Lets `grantee` produce to `topics`: `kafka-cluster:Connect`, `kafka-cluster:DescribeCluster` and
-   * `kafka-cluster:WriteDataIdempotently` (Kafka 3.x producers are idempotent by default) on the cluster;
-   * `kafka-cluster:DescribeTopic` and `kafka-cluster:WriteData` on the topics.
-   */
-  grantProduce(grantee: iam.IGrantable, topics: string[]): iam.Grant;
-
-  /**
-   * Lets `grantee` consume `topics` as the consumer `groups`: `kafka-cluster:Connect` and
-   * `kafka-cluster:DescribeCluster` on the cluster; `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the
-   * topics; `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the groups.
-   */
-  grantConsume(grantee: iam.IGrantable, topics: string[], groups: string[]): iam.Grant;
-
-  /**
-   * A cluster-level metric of this cluster: namespace `AWS/Kafka`, dimension `Cluster Name`; average over 5 minutes
-   * unless `props` say otherwise.
-   */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * A broker-level metric of this cluster: namespace `AWS/Kafka`, dimensions `Cluster Name` and `Broker ID` (MSK
-   * numbers brokers from 1); average over 5 minutes unless `props` say otherwise.
-   */
-  metricForBroker(metricName: string, brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Partitions without an active leader, cluster-wide (`OfflinePartitionsCount`); maximum over 5 minutes. */
-  metricOfflinePartitionsCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * Percentage of a broker's data volume in use (`KafkaDataLogsDiskUsed`); maximum over 5 minutes. Standard brokers
-   * only: Express brokers manage their own storage and publish no such metric.
-   */
-  metricKafkaDataLogsDiskUsed(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Percentage of a broker's CPU time that is idle (`CpuIdle`); average over 5 minutes. */
-  metricCpuIdle(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Percentage of a broker's CPU time in user space (`CpuUser`); average over 5 minutes. */
-  metricCpuUser(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Percentage of a broker's CPU time in kernel space (`CpuSystem`); average over 5 minutes. */
-  metricCpuSystem(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Partitions a broker leads whose followers are not all in sync (`UnderReplicatedPartitions`); maximum over 5 minutes. */
-  metricUnderReplicatedPartitions(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /** Bytes per second a broker receives from clients (`BytesInPerSec`); average over 5 minutes. */
-  metricBytesInPerSec(brokerId: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-}
-
 /** Shared behaviour of created and imported clusters. */
 abstract class MskClusterBase extends Resource implements IMskCluster {
   public abstract readonly clusterArn: string;
@@ -143,6 +47,7 @@ abstract class MskClusterBase extends Resource implements IMskCluster {
   public abstract readonly connections: ec2.Connections;
   public abstract readonly iamAuthenticationEnabled: boolean;
   public abstract readonly bootstrapBrokersSaslIam: string;
+  public abstract readonly replication?: MskClusterReplication;
 
   public get clusterUuid(): string {
     return Fn.select(2, Fn.split('/', this.clusterArn));
@@ -318,7 +223,7 @@ export interface MskClientAuthentication {
 
   /**
    * SASL/SCRAM (port 9096). Users are Secrets Manager secrets whose names start with `AmazonMSK_`, encrypted with a
-   * customer-managed key and associated with the cluster.
+   * customer-managed key and associated with the cluster: add them with `MskCluster.addScramUser`.
    * @default false
    */
   readonly scram?: boolean;
@@ -336,6 +241,24 @@ export enum MskBrokerType {
   STANDARD = 'kafka',
   /** Express brokers (`express.*`): storage MSK manages, durability settings fixed, three availability zones. */
   EXPRESS = 'express',
+}
+
+/** Options of a SASL/SCRAM user, for {@link MskCluster.addScramUser}. */
+export interface MskScramUserOptions {
+  /**
+   * Name of the user's secret. MSK associates only secrets whose names start with `AmazonMSK_`; 1-512 characters of
+   * letters, digits and `/_+=.@-`. Changing it replaces the secret, and with it the password.
+   * @default - `AmazonMSK_<clusterName>_<username>`
+   */
+  readonly secretName?: string;
+
+  /**
+   * Customer-managed key that encrypts the secret (MSK refuses secrets encrypted with the AWS managed key
+   * `aws/secretsmanager`). MSK asks for a secret to be associated again after its key changes, which a deployment
+   * does not do (the association changes only with the list of secrets): choose the key before the first deployment.
+   * @default - the cluster's SCRAM key (`scramSecretKey`), created with rotation for the first user
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Enhanced monitoring levels of MSK (CloudWatch metrics beyond the free `DEFAULT` set are billed). */
@@ -566,6 +489,7 @@ export class MskCluster extends MskClusterBase {
       public readonly clusterArn = attrs.clusterArn;
       public readonly clusterName = attrs.clusterName ?? nameFromArn(attrs.clusterArn);
       public readonly iamAuthenticationEnabled = iamOn;
+      public readonly replication = undefined;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
         defaultPort: ec2.Port.tcp(attrs.defaultPort ?? MskPorts.SASL_IAM),
@@ -631,6 +555,8 @@ export class MskCluster extends MskClusterBase {
 
   private bootstrapBrokers?: cr.AwsCustomResource;
   private readonly removalPolicy: RemovalPolicy;
+  private readonly scramUsers = new Map<string, secretsmanager.ISecret>();
+  private scramKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MskClusterProps) {
     super(scope, id);
@@ -833,6 +759,78 @@ export class MskCluster extends MskClusterBase {
     return new MskTopic(this, id, { ...options, cluster: this });
   }
 
+  /**
+   * Adds a SASL/SCRAM user: a Secrets Manager secret `{"username": ..., "password": ...}` with a generated
+   * password (32 letters and digits, never in the template), encrypted with a customer-managed key and associated with
+   * the cluster (one `AWS::MSK::BatchScramSecret` lists every user's secret). The secret, its key and the association
+   * follow the cluster's `removalPolicy` (retained by default).
+   *
+   * MSK attaches its own resource policy to each associated secret (it must not be changed), so none is set here.
+   * Give clients the password with `grantRead` on the returned secret; Kafka ACLs decide what a SCRAM user may do.
+   * The secret is not rotated: a new password reaches MSK within minutes but not the clients, so add a new user and
+   * retire the old one instead. MSK documents at most 1000 users per cluster and 10 secrets per association call.
+   *
+   * @param username 1-64 letters, digits, '.', '_', '-' or '@'; known at synth, since it names the secret's construct
+   * @returns the user's secret
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-password.html
+   */
+  public addScramUser(username: string, options: MskScramUserOptions = {}): secretsmanager.ISecret {
+    if (!this.scramAuthenticationEnabled) {
+      throw new Error(`\`clientAuthentication.scram\` must be true to add SASL/SCRAM users (addScramUser(${show(username)}) on '${this.node.path}'), got false`);
+    }
+    if (Token.isUnresolved(username) || !/^[A-Za-z0-9._@-]{1,64}$/.test(username)) {
+      throw new Error(`\`username\` must be 1-64 letters, digits, '.', '_', '-' or '@', known at synth (it names the user's secret and construct), got ${show(username)}`);
+    }
+    if (this.scramUsers.has(username)) {
+      throw new Error(`\`username\` ${show(username)} is already a SASL/SCRAM user of '${this.node.path}'`);
+    }
+    const secretName = options.secretName ?? `AmazonMSK_${this.clusterName}_${username}`;
+    if (!Token.isUnresolved(secretName) && (!secretName.startsWith('AmazonMSK_') || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName))) {
+      throw new Error(`\`secretName\` must start with 'AmazonMSK_' (MSK associates no other secret) and be at most 512 letters, digits and '/_+=.@-', got ${show(secretName)}`);
+    }
+    // Key policy: the Secret lets this account use the key through Secrets Manager (kms:ViaService). Associating the
+    // secret needs kms:CreateGrant and kms:DescribeKey of the deploying role (the permissions of the
+    // AWS::MSK::BatchScramSecret handler): MSK makes a grant on the key for itself, which the default account statement
+    // delegates to IAM and DenyGrantsExceptForAwsServices lets through (kms:GrantIsForAWSResource). No other statement
+    // is needed, and no secret resource policy: MSK attaches its own.
+    const secret = new secretsmanager.Secret(this, `ScramUser-${username}`, {
+      secretName,
+      description: `SASL/SCRAM user ${username} of MSK cluster ${this.clusterName}`,
+      encryptionKey: options.encryptionKey ?? this.scramSecretKeyOrCreate(),
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username }),
+        generateStringKey: 'password',
+        passwordLength: 32,
+        // Letters and digits only: the password goes into JAAS configurations and properties files unescaped.
+        excludePunctuation: true,
+      },
+      removalPolicy: this.removalPolicy,
+    });
+    const rotation = 'MSK SASL/SCRAM users have no managed rotation function, and a rotated password reaches MSK within minutes but not the Kafka clients that hold it, which then fail to authenticate; rotate by adding a new user (addScramUser) and retiring the old one once its clients moved.';
+    acknowledge(secret, 'AwsSolutions-SMG4', rotation);
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      acknowledge(secret, `${pack}-SecretsManagerRotationEnabled`, rotation);
+    }
+    if (this.scramUsers.size === 0) {
+      const association = new msk.CfnBatchScramSecret(this, 'ScramSecrets', {
+        clusterArn: this.clusterArn,
+        secretArnList: Lazy.list({ produce: () => [...this.scramUsers.values()].map((s) => s.secretArn) }),
+      });
+      // Kept with a retained cluster, so the retained users keep signing in.
+      association.applyRemovalPolicy(this.removalPolicy);
+    }
+    this.scramUsers.set(username, secret);
+    return secret;
+  }
+
+  /**
+   * The key that encrypts the SASL/SCRAM user secrets `addScramUser` creates without their own `encryptionKey`:
+   * undefined until the first such user.
+   */
+  public get scramSecretKey(): kms.IKey | undefined {
+    return this.scramKey;
+  }
+
   /** Default replication factor of new topics on this cluster. */
   public get defaultReplicationFactor(): number {
     return Number(this.serverProperties['default.replication.factor'] ?? 3);
@@ -841,6 +839,16 @@ export class MskCluster extends MskClusterBase {
   /** Minimum in-sync replicas of topics on this cluster (unless a topic sets its own). */
   public get minInSyncReplicas(): number {
     return Number(this.serverProperties['min.insync.replicas'] ?? 2);
+  }
+
+  /** The broker count, `defaultReplicationFactor` and `minInSyncReplicas`, which this cluster's topics are checked against. */
+  public get replication(): MskClusterReplication | undefined {
+    return { brokerCount: this.brokerCount, defaultReplicationFactor: this.defaultReplicationFactor, minInSyncReplicas: this.minInSyncReplicas };
+  }
+
+  private scramSecretKeyOrCreate(): kms.IKey {
+    this.scramKey = this.scramKey ?? createKey(this, 'ScramKey', `Encrypts the SASL/SCRAM user secrets of MSK cluster ${this.clusterName}`, this.removalPolicy);
+    return this.scramKey;
   }
 
   private defaultPort(): number {

@@ -1,7 +1,8 @@
 import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
-import { Construct } from 'constructs';
-import type { IMskCluster } from './msk-cluster';
+import { Construct, IConstruct } from 'constructs';
+import type { IMskCluster } from './cluster-ref';
 import { checkTopicConfigValues, checkTopicNameNotReserved, registerTopicName } from '../private/checks-msk';
 import { checkIntegerRange, checkTopicName, show } from '../private/validation';
 
@@ -41,6 +42,61 @@ export interface MskTopicProps extends MskTopicOptions {
   readonly cluster: IMskCluster;
 }
 
+/** A Kafka topic of an MSK cluster: created by {@link MskTopic} or imported with {@link MskTopic.fromTopicName}. */
+export interface IMskTopic extends IConstruct {
+  /**
+   * Name of the topic.
+   * @attribute
+   */
+  readonly topicName: string;
+
+  /**
+   * ARN of the topic (`arn:<partition>:kafka:<region>:<account>:topic/<cluster name>/<cluster uuid>/<topic name>`).
+   * @attribute
+   */
+  readonly topicArn: string;
+
+  /** The cluster of the topic. */
+  readonly cluster: IMskCluster;
+
+  /**
+   * Lets `grantee` consume this topic as the consumer `groups` (the cluster's `grantConsume` for this topic):
+   * `kafka-cluster:Connect` and `kafka-cluster:DescribeCluster` on the cluster; `kafka-cluster:DescribeTopic` and
+   * `kafka-cluster:ReadData` on the topic; `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the groups
+   * (`*` may end a group name to cover a prefix).
+   */
+  grantRead(grantee: iam.IGrantable, groups: string[]): iam.Grant;
+
+  /**
+   * Lets `grantee` produce to this topic (the cluster's `grantProduce` for this topic): `kafka-cluster:Connect`,
+   * `kafka-cluster:DescribeCluster` and `kafka-cluster:WriteDataIdempotently` on the cluster;
+   * `kafka-cluster:DescribeTopic` and `kafka-cluster:WriteData` on the topic.
+   */
+  grantWrite(grantee: iam.IGrantable): iam.Grant;
+
+  /** Both {@link IMskTopic.grantRead} (as the consumer `groups`) and {@link IMskTopic.grantWrite}. */
+  grantReadWrite(grantee: iam.IGrantable, groups: string[]): iam.Grant;
+}
+
+/** Grants of created and imported topics, through the cluster's grants (one definition of the actions). */
+abstract class MskTopicBase extends Construct implements IMskTopic {
+  public abstract readonly topicName: string;
+  public abstract readonly topicArn: string;
+  public abstract readonly cluster: IMskCluster;
+
+  public grantRead(grantee: iam.IGrantable, groups: string[]): iam.Grant {
+    return this.cluster.grantConsume(grantee, [this.topicName], groups);
+  }
+
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.cluster.grantProduce(grantee, [this.topicName]);
+  }
+
+  public grantReadWrite(grantee: iam.IGrantable, groups: string[]): iam.Grant {
+    return this.grantRead(grantee, groups).combine(this.grantWrite(grantee));
+  }
+}
+
 /** Settings whose values Kafka checks; others are passed through as given. */
 const VALID_CLEANUP = ['delete', 'compact', 'compact,delete', 'delete,compact'];
 const INTEGER_SETTINGS: { [key: string]: number } = {
@@ -58,7 +114,21 @@ const INTEGER_SETTINGS: { [key: string]: number } = {
  * @example
  * new MskTopic(this, 'Orders', { cluster, topicName: 'orders', partitions: 12, configs: { 'retention.ms': '604800000' } });
  */
-export class MskTopic extends Construct {
+export class MskTopic extends MskTopicBase {
+  /**
+   * Uses an existing topic of `cluster` by name, e.g. to grant access to a topic another stack or tool created.
+   * Nothing is created.
+   */
+  public static fromTopicName(scope: Construct, id: string, cluster: IMskCluster, topicName: string): IMskTopic {
+    checkTopicName('topicName', topicName);
+    class Import extends MskTopicBase {
+      public readonly topicName = topicName;
+      public readonly topicArn = cluster.topicArn(topicName);
+      public readonly cluster = cluster;
+    }
+    return new Import(scope, id);
+  }
+
   /** Name of the topic. */
   public readonly topicName: string;
 
@@ -76,13 +146,13 @@ export class MskTopic extends Construct {
     checkTopicName('topicName', props.topicName);
     checkTopicNameNotReserved('topicName', props.topicName);
     checkIntegerRange('partitions', props.partitions, 1, 10000);
-    const clusterRf = (props.cluster as { defaultReplicationFactor?: number }).defaultReplicationFactor;
-    const replicationFactor = props.replicationFactor ?? clusterRf ?? 3;
-    const brokers = (props.cluster as { brokerCount?: number }).brokerCount;
+    const inherited = props.cluster.replication ?? {};
+    const replicationFactor = props.replicationFactor ?? inherited.defaultReplicationFactor ?? 3;
+    const brokers = inherited.brokerCount;
     checkIntegerRange('replicationFactor', replicationFactor, 1, brokers !== undefined && !Token.isUnresolved(brokers) ? brokers : 32);
 
     const configs = props.configs ?? {};
-    checkTopicConfigs(configs, replicationFactor, (props.cluster as { minInSyncReplicas?: number }).minInSyncReplicas);
+    checkTopicConfigs(configs, replicationFactor, inherited.minInSyncReplicas);
     checkTopicConfigValues(configs);
     registerTopicName(props.cluster, this, props.topicName);
 

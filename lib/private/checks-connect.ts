@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { show } from './validation';
 import type { ConnectorPermissions, LeastPrivilegeConnectorRole } from '../connect/connector-role';
 import type { ConnectorAlarms } from '../connect/msk-connector';
-import type { IMskCluster } from '../msk/msk-cluster';
+import type { IMskCluster } from '../msk/cluster-ref';
 
 /**
  * Synth-time checks of the MSK Connect and ClickHouse sink constructs (issue #14). Same contract as

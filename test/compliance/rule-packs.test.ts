@@ -41,6 +41,21 @@ describe('msk-cluster', () => {
   });
 });
 
+describe('msk-cluster with SASL/SCRAM users', () => {
+  test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
+    const stack = new Stack(testApp(), 'S');
+    const network = new PrivateSubnetWithNat(stack, 'Net', { flowLogs: true });
+    const cluster = new MskCluster(stack, 'Cluster', {
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnetSelection,
+      clientAuthentication: { iam: true, scram: true },
+    });
+    cluster.addScramUser('alice');
+    cluster.addScramUser('bob', { encryptionKey: userKey(stack, 'BobKey') });
+    expectNoFindings(stack);
+  });
+});
+
 describe('msk-connector', () => {
   test('zero unacknowledged findings from the four cdk-nag packs, Guard and CloudFormation Validate', () => {
     const base = pipelineBase({ flowLogs: true });

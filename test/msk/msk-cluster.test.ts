@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -421,6 +421,146 @@ describe('snapshots of the default cluster', () => {
   });
   test('security groups and their rules', () => {
     expect(securityGroupRules(t)).toMatchSnapshot();
+  });
+});
+
+describe('SASL/SCRAM users', () => {
+  const scram = { clientAuthentication: { iam: true, scram: true } };
+  const logicalId = (stack: Stack, c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+
+  test('a user is an AmazonMSK_ secret with a generated password, encrypted with the SCRAM key and associated with the cluster', () => {
+    const { stack, cluster, template } = setup(scram);
+    const secret = cluster.addScramUser('alice');
+    const t = template();
+    const secretId = logicalId(stack, secret);
+    const keyId = logicalId(stack, cluster.scramSecretKey!);
+    expect(secretId).toMatch(/^ClusterScramUseralice/);
+    t.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Name: `AmazonMSK_${cluster.clusterName}_alice`,
+        KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        GenerateSecretString: {
+          SecretStringTemplate: '{"username":"alice"}',
+          GenerateStringKey: 'password',
+          PasswordLength: 32,
+          ExcludePunctuation: true,
+        },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    t.hasResource('AWS::KMS::Key', {
+      Properties: {
+        Description: `Encrypts the SASL/SCRAM user secrets of MSK cluster ${cluster.clusterName}`,
+        EnableKeyRotation: true,
+        // The Secret lets Secrets Manager use the key for this account, and the key lets only AWS services make grants.
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Sid: 'DenyGrantsExceptForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+              Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+            }),
+          ]),
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(keyId).not.toBe(logicalId(stack, cluster.encryptionKey));
+    t.resourceCountIs('AWS::MSK::BatchScramSecret', 1);
+    t.hasResource('AWS::MSK::BatchScramSecret', {
+      Properties: { ClusterArn: { Ref: logicalId(stack, cluster) }, SecretArnList: [{ Ref: secretId }] },
+      DeletionPolicy: 'Retain',
+    });
+    expect(stack.resolve(secret.secretArn)).toEqual({ Ref: secretId });
+    // No resource policy: MSK attaches its own to an associated secret and asks that it not be changed.
+    t.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
+  });
+
+  test('no password is in the template: only the generation request', () => {
+    const { cluster, template } = setup(scram);
+    cluster.addScramUser('alice');
+    cluster.addScramUser('bob');
+    const secrets = Object.values(template().findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(Object.keys(secret.Properties.GenerateSecretString).sort())
+        .toEqual(['ExcludePunctuation', 'GenerateStringKey', 'PasswordLength', 'SecretStringTemplate']);
+      expect(Object.keys(JSON.parse(secret.Properties.GenerateSecretString.SecretStringTemplate))).toEqual(['username']);
+    }
+    // No secret anywhere in the template carries a value (a literal SecretString would be readable by anyone with the template).
+    expect(JSON.stringify(template().toJSON())).not.toContain('"SecretString"');
+  });
+
+  test('users share one association and one key; construct ids depend on the username only', () => {
+    const { stack, cluster, template } = setup(scram);
+    const alice = cluster.addScramUser('alice');
+    const bob = cluster.addScramUser('bob.smith@payments');
+    const t = template();
+    t.resourceCountIs('AWS::MSK::BatchScramSecret', 1);
+    t.hasResourceProperties('AWS::MSK::BatchScramSecret', { SecretArnList: [{ Ref: logicalId(stack, alice) }, { Ref: logicalId(stack, bob) }] });
+    expect(Object.keys(t.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('SASL/SCRAM') } }))).toHaveLength(1);
+    expect(bob.node.id).toBe('ScramUser-bob.smith@payments');
+    const other = setup(scram);
+    expect(logicalId(other.stack, other.cluster.addScramUser('bob.smith@payments'))).toBe(logicalId(stack, bob));
+  });
+
+  test('a given key and secret name are used, and no SCRAM key is made for them', () => {
+    const { stack, cluster, template } = setup(scram);
+    const key = new kms.Key(stack, 'TeamKey', { enableKeyRotation: true });
+    cluster.addScramUser('alice', { secretName: 'AmazonMSK_payments/alice', encryptionKey: key });
+    template().hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'AmazonMSK_payments/alice',
+      KmsKeyId: { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] },
+    });
+    expect(cluster.scramSecretKey).toBeUndefined();
+  });
+
+  test('removalPolicy DESTROY reaches the secrets, their key and the association', () => {
+    const { cluster, template } = setup({ ...scram, removalPolicy: RemovalPolicy.DESTROY });
+    cluster.addScramUser('alice');
+    const t = template();
+    t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    t.hasResource('AWS::MSK::BatchScramSecret', { DeletionPolicy: 'Delete' });
+    t.hasResource('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('SASL/SCRAM') }, DeletionPolicy: 'Delete' });
+  });
+
+  test('fails if the cluster has no SASL/SCRAM authentication', () => {
+    const { cluster } = setup();
+    expect(() => cluster.addScramUser('alice'))
+      .toThrow(new Error('`clientAuthentication.scram` must be true to add SASL/SCRAM users (addScramUser(\'alice\') on \'S/Cluster\'), got false'));
+  });
+
+  test.each([
+    ['a space', 'bad name'],
+    ['an empty name', ''],
+    ['a slash', 'team/alice'],
+    ['a comma (escaped in SCRAM)', 'a,b'],
+    ['65 characters', 'a'.repeat(65)],
+  ])('fails on a username with %s', (_name, username) => {
+    const { cluster } = setup(scram);
+    expect(() => cluster.addScramUser(username))
+      .toThrow(new Error(`\`username\` must be 1-64 letters, digits, '.', '_', '-' or '@', known at synth (it names the user's secret and construct), got '${username}'`));
+  });
+
+  test('fails on a username known only at deploy time', () => {
+    const { cluster } = setup(scram);
+    expect(() => cluster.addScramUser(Lazy.string({ produce: () => 'alice' })))
+      .toThrow(/^`username` must be 1-64 letters, digits, '\.', '_', '-' or '@', known at synth \(it names the user's secret and construct\), got '\$\{Token\[/);
+  });
+
+  test('fails on the same username twice', () => {
+    const { cluster } = setup(scram);
+    cluster.addScramUser('alice');
+    expect(() => cluster.addScramUser('alice')).toThrow(new Error('`username` \'alice\' is already a SASL/SCRAM user of \'S/Cluster\''));
+  });
+
+  test('fails on a secret name without the AmazonMSK_ prefix', () => {
+    const { cluster } = setup(scram);
+    expect(() => cluster.addScramUser('alice', { secretName: 'kafka/alice' }))
+      .toThrow(new Error('`secretName` must start with \'AmazonMSK_\' (MSK associates no other secret) and be at most 512 letters, digits and \'/_+=.@-\', got \'kafka/alice\''));
   });
 });
 
