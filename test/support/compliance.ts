@@ -25,11 +25,21 @@ export interface Finding {
 const TEST_CONTEXT = {
   '@aws-cdk/core:validateAgainstDefaultRules': true,
   '@aws-cdk/core:failSynthOnValidationErrors': false,
+  // As under `cdk synth`, whose cloud assemblies carry no creation stacks: capturing a stack trace for every element
+  // and annotation was about a tenth of the tests' construction time, for metadata no test reads.
+  'aws:cdk:disable-creation-stack-traces': true,
+  'aws:cdk:disable-stack-trace': true,
 };
 
-/** A test App. The built-in CloudFormation Validate pass is off in tests (setup-env.ts); `validatorFindings` runs it. */
+/**
+ * A test App. The built-in CloudFormation Validate pass is off in tests (setup-env.ts); `validatorFindings` runs it.
+ * Its cloud assembly goes to a fresh directory under the run's $TEST_CDK_OUTDIR (test/support/global-setup.js), which
+ * the run removes at its end.
+ */
 export function testApp(props: AppProps = {}): App {
-  return new App({ ...props, context: { ...TEST_CONTEXT, ...props.context } });
+  const root = process.env.TEST_CDK_OUTDIR;
+  const outdir = props.outdir ?? (root && fs.existsSync(root) ? fs.mkdtempSync(path.join(root, 'cdk.out-')) : undefined);
+  return new App({ ...props, outdir, context: { ...TEST_CONTEXT, ...props.context } });
 }
 
 /**

@@ -3,9 +3,13 @@
 //    by ts-jest) take their Lambda code from there, and the runtime-contract tests load those bundles, so a clean
 //    clone or an edited handler never tests a missing or stale bundle. Same options as the `bundle` task (~0.3 s).
 // 2. On a run of the whole compliance project (`npm test`), starts building the npm package for test/compliance/package-consumer.test.ts in
-//    the background: jest runs one worker on a 2-core machine, so the jsii compile (~15 s) takes the idle core
-//    instead of adding to the wall time. The test waits for $PACKAGE_BUILD_DIR/result.json; a targeted run of that
+//    the background, at low priority: the jsii compile (~15 s) fills the gaps the test workers leave instead of
+//    adding to the wall time. The test waits for $PACKAGE_BUILD_DIR/result.json; a targeted run of that
 //    test builds the package itself. global-teardown.js stops a build that is still running at the end.
+// 3. Gives the run one directory for the cloud assemblies of its test apps ($TEST_CDK_OUTDIR, see testApp in
+//    compliance.ts): every synthesis writes its templates and a copy of each asset (1.4 MB for the CDC setup
+//    handler), about 1,000 assemblies per `npm test`, which were left in the system's temp directory. The teardown
+//    removes the directory.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -25,6 +29,11 @@ module.exports = (globalConfig, projectConfig) => {
   if (!globalThis.handlersBundled) {
     bundleHandlers();
     globalThis.handlersBundled = true;
+  }
+  if (!process.env.TEST_CDK_OUTDIR) {
+    // Workers start after the global setup and inherit this environment.
+    process.env.TEST_CDK_OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'msk-clickhouse-pipeline-tests-'));
+    globalThis.testCdkOutdirOwned = true;
   }
   // The package build serves test/compliance/package-consumer.test.ts, which is in the compliance project: only that project's
   // setup starts it (it runs only when the run selects that project).
