@@ -9,6 +9,11 @@ module.exports = () => {
     // Hundreds of megabytes: removed by a process of its own, so that jest's exit does not wait for the disk.
     spawn('rm', ['-rf', outdir], { detached: true, stdio: 'ignore' }).unref();
     delete process.env.TEST_CDK_OUTDIR;
+    if (globalThis.tmpdirBefore === undefined) {
+      delete process.env.TMPDIR;
+    } else {
+      process.env.TMPDIR = globalThis.tmpdirBefore;
+    }
     globalThis.testCdkOutdirOwned = false;
   }
   // The next run of a watch session bundles again.
