@@ -27,7 +27,9 @@ import { checkNoRepeats, isKafkaTopicName, parseArn, show } from '../private/val
 /**
  * An MSK Connect connector: created by {@link MskConnector} or imported with
  * {@link MskConnector.fromConnectorAttributes}. Its `grantPrincipal` is the connector's service execution role, so
- * `cluster.grantConsume(connector, ...)` and other `grant*` methods give the connector's workers access.
+ * `bucket.grantRead(connector)` and other `grant*` methods give the connector's workers access to more. The topics and
+ * groups the connector itself reads and writes belong in `permissions` (`readTopics`, ...), which the constructs
+ * check against the connector configuration; grants are for anything beyond that.
  */
 export interface IMskConnector extends IResource, ec2.IConnectable, iam.IGrantable {
   /**

@@ -13,7 +13,7 @@ import { MskBrokerType, MskCluster } from '../msk/msk-cluster';
 import { PrivateSubnetWithNat } from '../network/private-subnet-with-nat';
 import { createAlarmTopic } from '../private/alarm-topic';
 import { checkEmailAddress, checkTopicNameNotReserved, mskBrokerInstanceType } from '../private/checks-msk';
-import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkRequired, checkTopicName, namingUserProps } from '../private/validation';
+import { checkIntegerRange, checkKmsKeyArn, checkNoRepeats, checkNotEmpty, checkOneOf, checkRequired, checkTopicName, namingUserProps } from '../private/validation';
 
 /** Properties of {@link MskClickHousePipelineStack}. */
 export interface MskClickHousePipelineStackProps extends StackProps {
@@ -124,6 +124,7 @@ export class MskClickHousePipelineStack extends Stack {
     // MSK topics: 1-10000 partitions here (Kafka has no upper bound; MSK's per-broker partition limits apply).
     checkIntegerRange('partitions', props.partitions, 1, 10000);
     checkEmailAddress('alarmEmail', props.alarmEmail);
+    checkOneOf('brokerType', props.brokerType, Object.values(MskBrokerType));
     mskBrokerInstanceType('brokerInstanceType', props.brokerInstanceType, props.brokerType ?? MskBrokerType.STANDARD);
     checkKmsKeyArn('credentialsKeyArn', props.credentialsKeyArn, this.region);
 
@@ -202,7 +203,8 @@ export class MskClickHousePipelineStack extends Stack {
       }),
     );
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Broker data volume used (%)', left: perBroker((b, p) => this.cluster.metricKafkaDataLogsDiskUsed(b, p)), width: 8 }),
+      // Express brokers manage their own storage and publish no KafkaDataLogsDiskUsed.
+      ...this.cluster.isExpress ? [] : [new cloudwatch.GraphWidget({ title: 'Broker data volume used (%)', left: perBroker((b, p) => this.cluster.metricKafkaDataLogsDiskUsed(b, p)), width: 8 })],
       new cloudwatch.GraphWidget({ title: 'Broker CPU idle (%)', left: perBroker((b, p) => this.cluster.metricCpuIdle(b, p)), width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Bytes in per broker', left: perBroker((b, p) => this.cluster.metricBytesInPerSec(b, p)), width: 8 }),
     );

@@ -443,7 +443,7 @@ export interface MskClusterProps {
 
   /**
    * Alarm thresholds and where they notify.
-   * @default - disk above 85 %, CPU above 60 %, any offline or under-replicated partition; to a new encrypted topic
+   * @default - disk above 85 % (Standard brokers), CPU above 60 %, any offline or under-replicated partition; to the stack's shared alarm topic
    */
   readonly alarms?: MskClusterAlarms;
 
@@ -563,6 +563,7 @@ export class MskCluster extends MskClusterBase {
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.kafkaVersion = props.kafkaVersion ?? KafkaVersion.V3_9_X_KRAFT;
 
+    checkOneOf('brokerType', props.brokerType, Object.values(MskBrokerType));
     const instanceType = mskBrokerInstanceType('instanceType', props.instanceType, props.brokerType ?? MskBrokerType.STANDARD);
     this.isExpress = props.brokerType === MskBrokerType.EXPRESS;
 

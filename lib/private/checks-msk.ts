@@ -65,7 +65,7 @@ export function mskBrokerInstanceType(prop: string, instanceType: ec2.InstanceTy
     return `${brokerType}.m7g.large`;
   }
   if (typeof instanceType !== 'object' || typeof instanceType.toString !== 'function') {
-    // Before 0.x the prop took MSK's string ('kafka.m7g.large'); JavaScript callers may still pass one.
+    // The prop once took MSK's string ('kafka.m7g.large'); JavaScript callers may still pass one.
     throw new Error(`\`${prop}\` must be an ec2.InstanceType such as new ec2.InstanceType('m7g.large') (\`brokerType\` chooses Standard or Express brokers), got ${show(instanceType)}`);
   }
   const text = instanceType.toString();

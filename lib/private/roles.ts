@@ -16,7 +16,7 @@ export interface ManagedPolicyRoleOptions {
  */
 export function roleWithManagedPolicy(scope: Construct, prefix: string, options: ManagedPolicyRoleOptions):
 { role: iam.Role; policy: iam.ManagedPolicy } {
-  const role = new iam.Role(scope, `${prefix}Role`, {
+  const role = new ManagedPolicyRole(scope, `${prefix}Role`, {
     description: options.roleDescription,
     assumedBy: options.assumedBy,
   });
@@ -25,7 +25,25 @@ export function roleWithManagedPolicy(scope: Construct, prefix: string, options:
     roles: [role],
     statements: options.statements,
   });
+  role.managedPolicy = policy;
   return { role, policy };
+}
+
+/**
+ * A role whose grants (`bucket.grantRead(role)`, `role.addToPrincipalPolicy(...)`) land in its customer-managed policy
+ * instead of a new inline default policy: resources that wait for that policy (a connector waits for its role's) then
+ * wait for the grants too, and the role keeps no inline policy. IAM caps a managed policy at 6,144 characters.
+ */
+class ManagedPolicyRole extends iam.Role {
+  public managedPolicy?: iam.ManagedPolicy;
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    if (!this.managedPolicy) {
+      return super.addToPrincipalPolicy(statement);
+    }
+    this.managedPolicy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.managedPolicy };
+  }
 }
 
 /**

@@ -365,6 +365,18 @@ describe('metrics, grants and imports', () => {
     expect(Object.values(t.findResources('AWS::KafkaConnect::Connector'))[0].DependsOn).toContain(policyId);
   });
 
+  test('grants to the connector\'s role object itself also land in the managed policy the connector waits for', () => {
+    const { stack, connector: c, template } = connector();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Extra', 'extra-bucket');
+    bucket.grantRead(c.role);
+    const t = template();
+    const statements = policyStatements(t, 'Least-privilege permissions of MSK Connect connector orders-sink');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] }));
+    expect(t.findResources('AWS::IAM::Policy')).toEqual({});
+    const policyId = stack.getLogicalId(c.leastPrivilegeRole!.policy.node.defaultChild as iam.CfnManagedPolicy);
+    expect(Object.values(t.findResources('AWS::KafkaConnect::Connector'))[0].DependsOn).toContain(policyId);
+  });
+
   test('grants to a connector with another given role land on that role, which the connector waits for', () => {
     const base = pipelineBase();
     const role = new iam.Role(base.stack, 'Mine', { assumedBy: new iam.ServicePrincipal('kafkaconnect.amazonaws.com') });

@@ -422,6 +422,15 @@ describe('security checklist: acknowledgements', () => {
 describe('bad input (#14)', () => {
   const make = (props: Partial<MskClickHousePipelineStackProps>) => () => new MskClickHousePipelineStack(testApp(), 'P', { ...PIPELINE_EXAMPLE, ...props });
 
+  test('the dashboard graphs data volumes for Standard brokers only (Express brokers publish no KafkaDataLogsDiskUsed)', () => {
+    const body = (s: MskClickHousePipelineStack) => JSON.stringify(Template.fromStack(s).toJSON().Resources[
+      Object.keys(Template.fromStack(s).findResources('AWS::CloudWatch::Dashboard'))[0]].Properties.DashboardBody);
+    expect(body(new MskClickHousePipelineStack(testApp(), 'Standard', PIPELINE_EXAMPLE))).toContain('KafkaDataLogsDiskUsed');
+    const express = body(new MskClickHousePipelineStack(testApp(), 'Express', { ...PIPELINE_EXAMPLE, brokerType: MskBrokerType.EXPRESS }));
+    expect(express).not.toContain('KafkaDataLogsDiskUsed');
+    expect(express).toContain('CpuIdle');
+  });
+
   test('a required prop missing (JavaScript callers, which TypeScript does not stop) is named', () => {
     expect(make({ clickHouseHostname: undefined })).toThrow('`clickHouseHostname` is required: give the ClickHouse Cloud host name, got undefined');
     expect(make({ credentialsSecretName: undefined }))

@@ -628,6 +628,9 @@ describe('bad input', () => {
     // MSK's own name, the prop's type before 0.x: the prefix belongs to `brokerType`.
     expect(() => setup({ instanceType: new ec2.InstanceType('kafka.m5.large') }))
       .toThrow("`instanceType` is the EC2 instance type without MSK's prefix (`brokerType` chooses 'kafka.' or 'express.'), e.g. new ec2.InstanceType('m5.large'), got 'kafka.m5.large'");
+    // A JavaScript caller passing an enum's name instead of its value.
+    expect(() => setup({ brokerType: 'EXPRESS' as MskBrokerType }))
+      .toThrow("`brokerType` must be one of 'kafka', 'express', got 'EXPRESS'");
     // A JavaScript caller passing the string the prop used to take.
     expect(() => setup({ instanceType: 'kafka.m5.large' as unknown as ec2.InstanceType }))
       .toThrow("`instanceType` must be an ec2.InstanceType such as new ec2.InstanceType('m7g.large') (`brokerType` chooses Standard or Express brokers), got 'kafka.m5.large'");
