@@ -127,8 +127,9 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
   public readonly policy: iam.ManagedPolicy;
 
   /**
-   * The role as a grant target: statements that `grant*(role, ...)` methods add go into `policy`, so the role keeps
-   * no inline policy and a connector using it waits for them.
+   * The role as a grant target: statements that `grant*(role, ...)` methods add go into `policy` (as do grants to
+   * `role` itself), so the role keeps no inline policy and a connector using it waits for them. IAM caps a managed
+   * policy at 6,144 characters: a connector that needs many more grants is better given its own `role`.
    */
   public readonly grantPrincipal: iam.IPrincipal;
 
