@@ -8,8 +8,8 @@
 //    test builds the package itself. global-teardown.js stops a build that is still running at the end.
 // 3. Gives the run one directory for the cloud assemblies of its test apps ($TEST_CDK_OUTDIR, see testApp in
 //    compliance.ts) and its temporary files ($TMPDIR), in memory where the machine offers it: every synthesis writes
-//    its templates and a copy of each asset (1.4 MB for the CDC setup handler), about 1,000 assemblies per
-//    `npm test`, which were left in the system's temp directory. The teardown removes the directory.
+//    its templates and a copy of each asset (1.4 MB for the CDC setup handler), and every run used to leave them
+//    in the system's temp directory (12 GB had piled up on the build machine). The teardown removes the directory.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -17,7 +17,7 @@ const path = require('path');
 const { bundleHandlers } = require('../../scripts/bundle-handlers');
 
 /**
- * A writable memory-backed directory (Linux's /dev/shm), if there is one. The tests write about 650 MB of cloud
+ * A writable memory-backed directory (Linux's /dev/shm), if there is one. The tests write hundreds of cloud
  * assemblies per run and delete CDK's staging copies as they go; on this project's build machine, a VM with a slow
  * disk, that I/O made file deletes take 10 ms each under load.
  */
