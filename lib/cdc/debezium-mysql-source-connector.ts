@@ -12,7 +12,7 @@ import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { WorkerConfiguration } from '../connect/worker-configuration';
 import { IMskCluster } from '../msk/cluster-ref';
 import { LogDelivery } from '../msk/log-delivery';
-import { MskCluster, MskPorts } from '../msk/msk-cluster';
+import { MskPorts } from '../msk/msk-cluster';
 import { acknowledgeChecklistItem } from '../private/acknowledge';
 import {
   checkDebeziumRegexList, checkDebeziumValues, checkNoSecretsInValues, checkNotSystemDatabase, claimUnique, debeziumMatches,
@@ -399,7 +399,7 @@ export class DebeziumMySqlSourceConnector extends Construct implements IChangeEv
       'value.converter.schemas.enable': 'false',
       // The topics Kafka Connect creates get the cluster's replication factor: known for an MskCluster (2 on a
       // 2-broker cluster), else -1, the broker's default.replication.factor (KIP-158; brokers 2.4 and later).
-      'topic.creation.default.replication.factor': props.cluster instanceof MskCluster ? String(props.cluster.defaultReplicationFactor) : '-1',
+      'topic.creation.default.replication.factor': props.cluster.replication?.defaultReplicationFactor !== undefined ? String(props.cluster.replication.defaultReplicationFactor) : '-1',
       'topic.creation.default.partitions': String(props.topicPartitions ?? 1),
     };
     if (props.databaseIncludeList) {

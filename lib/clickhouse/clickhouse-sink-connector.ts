@@ -13,7 +13,6 @@ import { ConnectorAlarms, MskConnector } from '../connect/msk-connector';
 import { IWorkerConfiguration, WorkerConfiguration } from '../connect/worker-configuration';
 import { IMskCluster } from '../msk/cluster-ref';
 import { LogDelivery } from '../msk/log-delivery';
-import { MskCluster } from '../msk/msk-cluster';
 import { debeziumMatches } from '../private/checks-cdc';
 import {
   checkClickHouseName, checkJavaClass, checkJavaRegex, checkNoLiteralSecrets, checkNoSecretInText, checkNoUrlCredentials, checkRoleFits, coveredBy,
@@ -935,7 +934,8 @@ export class ClickHouseSinkConnector extends Construct implements iam.IGrantable
         throw new Error(`\`deadLetterQueue\` needs \`errorTolerance: ErrorTolerance.ALL\` (with 'none' the task stops on the first bad record), got '${tolerance}'`);
       }
       checkTopicName('deadLetterQueue.topicName', props.deadLetterQueue.topicName);
-      const brokers = props.cluster instanceof MskCluster && !Token.isUnresolved(props.cluster.brokerCount) ? props.cluster.brokerCount : 32;
+      const known = props.cluster.replication?.brokerCount;
+      const brokers = known !== undefined && !Token.isUnresolved(known) ? known : 32;
       checkIntegerRange('deadLetterQueue.replicationFactor', props.deadLetterQueue.replicationFactor, 1, brokers);
       if (props.topics?.includes(props.deadLetterQueue.topicName)) {
         throw new Error(`\`deadLetterQueue.topicName\` ${show(props.deadLetterQueue.topicName)} is also in \`topics\`: the sink would read its own failures`);
@@ -1020,7 +1020,7 @@ export class ClickHouseSinkConnector extends Construct implements iam.IGrantable
       ['errors.deadletterqueue.topic.name', props.deadLetterQueue?.topicName],
       // A topic cannot have more replicas than the cluster has brokers: the default follows the cluster.
       ['errors.deadletterqueue.topic.replication.factor', props.deadLetterQueue
-        ? num(props.deadLetterQueue.replicationFactor ?? (props.cluster instanceof MskCluster ? props.cluster.defaultReplicationFactor : 3))
+        ? num(props.deadLetterQueue.replicationFactor ?? (props.cluster.replication?.defaultReplicationFactor ?? 3))
         : undefined],
       ['errors.deadletterqueue.context.headers.enable', props.deadLetterQueue ? String(props.deadLetterQueue.contextHeaders ?? true) : undefined],
     ];

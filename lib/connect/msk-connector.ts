@@ -13,7 +13,7 @@ import { ConnectorPermissions, LeastPrivilegeConnectorRole } from './connector-r
 import { IWorkerConfiguration } from './worker-configuration';
 import { IMskCluster } from '../msk/cluster-ref';
 import { LogDelivery } from '../msk/log-delivery';
-import { MskCluster, MskPorts } from '../msk/msk-cluster';
+import { MskPorts } from '../msk/msk-cluster';
 import { acknowledgeChecklistItem } from '../private/acknowledge';
 import { sharedAlarmTopic } from '../private/alarm-topic';
 import { checkJavaClass, checkJavaRegex, checkMaxLength, checkNoLiteralSecrets, checkNoSecretInText, checkRoleFits, coveredBy, literalPrefixes, registerConnectorName } from '../private/checks-connect';
@@ -445,7 +445,7 @@ export class MskConnector extends MskConnectorBase {
       throw new Error('`connectorConfiguration` must set \'connector.class\'');
     }
     checkNoLiteralSecrets('connectorConfiguration', config);
-    checkConnectorConfiguration(config, props.cluster instanceof MskCluster ? props.cluster.brokerCount : undefined);
+    checkConnectorConfiguration(config, props.cluster.replication?.brokerCount);
     for (const [key, value] of Object.entries(config)) {
       // A password can arrive inside a connection string or URL, not only under a password-named key.
       checkNoSecretInText(`\`connectorConfiguration\` ${show(key)}`, value);
