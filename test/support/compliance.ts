@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import { App, AppProps, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 // The rule packs load on first use: cdk-nag alone takes ~1 s to load, and every test file imports testApp from here.
 type CdkNag = typeof import('cdk-nag');
@@ -61,19 +61,46 @@ export function nagFindings(scope: IConstruct): Finding[] {
   return findings;
 }
 
-let validatorPlugins: [CfnGuardValidator, CloudFormationValidatePlugin] | undefined;
+let validatePlugin: CloudFormationValidatePlugin | undefined;
+let guardRuleTypes: Map<string, Set<string>> | undefined;
 
 /**
- * The validator plugins, one instance of each per test file: CloudFormation Validate keeps its engine (~3 s to start)
- * for every later synthesis whose resource types it already knows, so a file's compliance tests share one start.
+ * The resource types each Control Tower Guard rule file names, by rule id (`ct-s3-pr-1`). A rule selects its resources
+ * by these type strings (`let S3_BUCKET_TYPE = "AWS::S3::Bucket"`), so on a template without any of them it can only
+ * skip.
  */
-function validators(): [CfnGuardValidator, CloudFormationValidatePlugin] {
-  if (!validatorPlugins) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the type imports above)
-    const { CfnGuardValidator: Guard } = require('@cdklabs/cdk-validator-cfnguard') as CfnGuard;
-    validatorPlugins = [new Guard(), new CloudFormationValidatePlugin()];
+function controlTowerRuleTypes(): Map<string, Set<string>> {
+  if (!guardRuleTypes) {
+    const root = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.guard') ? [path.join(dir, e.name)] : []);
+    guardRuleTypes = new Map(files(root).map((f) => [path.basename(f, '.guard'), new Set(fs.readFileSync(f, 'utf-8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [])]));
   }
-  return validatorPlugins;
+  return guardRuleTypes;
+}
+
+/**
+ * The Control Tower rules that cannot apply to `app`: those naming resource types, none of which the app has. cfn-guard
+ * evaluates every rule file in its own pass over each template (about 35 ms per rule on the CDC example), so leaving
+ * these out is most of the Guard time, with the same findings (`test/compliance/support.test.ts` compares both).
+ */
+export function inapplicableGuardRules(app: IConstruct): string[] {
+  const present = new Set(app.node.findAll().filter(CfnResource.isCfnResource).map((r) => r.cfnResourceType));
+  return [...controlTowerRuleTypes()]
+    .filter(([, types]) => types.size > 0 && ![...types].some((t) => present.has(t)))
+    .map(([id]) => id);
+}
+
+/**
+ * The validator plugins for a synthesis of `app`: cfn-guard with the Control Tower rules that can apply to it (all of
+ * them with `allGuardRules`), and CloudFormation Validate, one instance per test file, which keeps its engine (~3 s
+ * to start) for every later synthesis whose resource types it already knows.
+ */
+function validators(app: App, allGuardRules: boolean): [CfnGuardValidator, CloudFormationValidatePlugin] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the type imports above)
+  const { CfnGuardValidator: Guard } = require('@cdklabs/cdk-validator-cfnguard') as CfnGuard;
+  validatePlugin = validatePlugin ?? new CloudFormationValidatePlugin();
+  return [new Guard({ disabledRules: allGuardRules ? [] : inapplicableGuardRules(app) }), validatePlugin];
 }
 
 /**
@@ -81,10 +108,10 @@ function validators(): [CfnGuardValidator, CloudFormationValidatePlugin] {
  * validator: resource schemas and semantic rules) and the cfn-guard Control Tower rules, and returns the findings
  * that survive CDK's own acknowledgement handling — errors, warnings and everything else alike.
  */
-export function validatorFindings(stack: Stack): Finding[] {
+export function validatorFindings(stack: Stack, options: { allGuardRules?: boolean } = {}): Finding[] {
   const app = stack.node.root as App;
   const previous = process.env.CDK_VALIDATION;
-  Validations.of(app).addPlugins(...validators());
+  Validations.of(app).addPlugins(...validators(app, options.allGuardRules ?? false));
   try {
     const assembly = app.synth({ force: true });
     const reportFile = path.join(assembly.directory, 'validation-report.json');
