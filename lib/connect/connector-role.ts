@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { IMskCluster } from '../msk/cluster-ref';
 import { acknowledgeWildcardResources } from '../private/iam-findings';
-import { ManagedPolicyPrincipal, roleWithManagedPolicy } from '../private/roles';
+import { roleWithManagedPolicy } from '../private/roles';
 import { checkNotEmpty, show } from '../private/validation';
 
 /** An S3 location a connector reads (e.g. a truststore), for the guide's optional S3 block. */
@@ -236,7 +236,7 @@ export class LeastPrivilegeConnectorRole extends Construct implements iam.IGrant
     });
     this.role = role;
     // Grants to this role (`cluster.grantConsume(role, ...)`) go into its managed policy, not an inline one.
-    this.grantPrincipal = new ManagedPolicyPrincipal(role, policy);
+    this.grantPrincipal = role;
     this.policy = policy;
     const userPatterns = [
       ...props.readTopics ?? [], ...props.writeTopics ?? [], ...props.createTopics ?? [], ...props.describeTopicConfigurations ?? [],

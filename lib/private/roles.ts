@@ -45,35 +45,3 @@ class ManagedPolicyRole extends iam.Role {
     return { statementAdded: true, policyDependable: this.managedPolicy };
   }
 }
-
-/**
- * A role made by {@link roleWithManagedPolicy} as a grant target: what `grant*` methods add lands in the role's
- * customer-managed policy, so the role keeps no inline policy and resources that depend on that policy (a connector
- * waits for its role's permissions) also wait for the grants.
- */
-export class ManagedPolicyPrincipal implements iam.IPrincipal {
-  public readonly grantPrincipal: iam.IPrincipal = this;
-
-  constructor(private readonly role: iam.IRole, private readonly policy: iam.ManagedPolicy) {}
-
-  public get assumeRoleAction(): string {
-    return this.role.assumeRoleAction;
-  }
-
-  public get policyFragment(): iam.PrincipalPolicyFragment {
-    return this.role.policyFragment;
-  }
-
-  public get principalAccount(): string | undefined {
-    return this.role.principalAccount;
-  }
-
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
-  }
-
-  public addToPolicy(statement: iam.PolicyStatement): boolean {
-    return this.addToPrincipalPolicy(statement).statementAdded;
-  }
-}
