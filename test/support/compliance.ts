@@ -39,7 +39,9 @@ const TEST_CONTEXT = {
 export function testApp(props: AppProps = {}): App {
   const root = process.env.TEST_CDK_OUTDIR;
   const outdir = props.outdir ?? (root && fs.existsSync(root) ? fs.mkdtempSync(path.join(root, 'cdk.out-')) : undefined);
-  return new App({ ...props, outdir, context: { ...TEST_CONTEXT, ...props.context } });
+  // No tree.json: no test reads a test app's construct tree (the consumer test's own app writes one), and building it
+  // was about a tenth of each synthesis.
+  return new App({ treeMetadata: false, ...props, outdir, context: { ...TEST_CONTEXT, ...props.context } });
 }
 
 /**

@@ -65,6 +65,13 @@ const SRC = {
   bootstrap: 'MSK API GetBootstrapBrokers (Service Authorization Reference: resource type cluster)',
 };
 
+/**
+ * Answers of IAM's evaluation, by the whole question (request, policies, resource policy). The evaluation is a pure
+ * function of that question, and the same one comes back often: a test that breaks one resource of a template asks
+ * again every question the rest of the template raises (most of the security report's test time went to repeats).
+ */
+const SIMULATIONS = new Map<string, Promise<string>>();
+
 const UNRELATED_TOPIC = 'payments.unrelated';
 const UNRELATED_SECRET = 'unrelated/other-team-secret';
 
@@ -114,6 +121,8 @@ class ClusterArns {
 
 export class RuntimeOracle {
   private readonly t: TemplateResolver;
+  /** Each role's policies, resolved once (the template does not change under an oracle). */
+  private readonly policiesOf = new Map<string, Array<{ name: string; policy: any }>>();
 
   constructor(template: CfnTemplate, stackName: string, private readonly options: RuntimeOracleOptions = {}) {
     this.t = new TemplateResolver(template, stackName);
@@ -461,7 +470,7 @@ export class RuntimeOracle {
     // kafka:GetBootstrapBrokers): IAM matches the policy's Resource against "*", not against the ARN in the call.
     const [service, action] = r.action.split(':');
     const resource = await isWildcardOnlyAction(service, action) ? '*' : r.resource;
-    const result = await runSimulation({
+    const simulation: Parameters<typeof runSimulation>[0] = {
       request: {
         principal: r.principal,
         action: r.action,
@@ -472,15 +481,29 @@ export class RuntimeOracle {
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: this.resourcePolicy(r),
-    }, {});
-    if (result.resultType === 'error') {
-      return `Error: ${JSON.stringify(result.errors)}`;
+    };
+    const key = JSON.stringify(simulation);
+    let answer = SIMULATIONS.get(key);
+    if (answer === undefined) {
+      answer = runSimulation(simulation, {}).then((result) => result.resultType === 'error'
+        ? `Error: ${JSON.stringify(result.errors)}`
+        : (result as any).overallResult ?? (result as any).result?.analysis?.result);
+      SIMULATIONS.set(key, answer);
     }
-    return (result as any).overallResult ?? (result as any).result?.analysis?.result;
+    return answer;
   }
 
   /** Every policy attached to the role with this ARN: managed policies, AWS::IAM::Policy and inline policies. */
   private identityPolicies(roleArn: string): Array<{ name: string; policy: any }> {
+    let policies = this.policiesOf.get(roleArn);
+    if (!policies) {
+      policies = this.collectIdentityPolicies(roleArn);
+      this.policiesOf.set(roleArn, policies);
+    }
+    return policies;
+  }
+
+  private collectIdentityPolicies(roleArn: string): Array<{ name: string; policy: any }> {
     const roleId = this.t.ofType('AWS::IAM::Role').find(([id]) => this.t.str({ 'Fn::GetAtt': [id, 'Arn'] }) === roleArn)?.[0];
     if (!roleId) {
       throw new Error(`no role ${roleArn} in the template`);
