@@ -155,15 +155,22 @@ new JsonFile(project, 'tsconfig.typecheck.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.' },
-    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'scripts/**/*.ts'],
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
     // Not the root tsconfig's exclude, which keeps the handlers out of the jsii build.
     exclude: ['node_modules'],
   },
 });
+// Incremental: tsc keeps what it learned about unchanged files in node_modules/.cache (outside the package and git),
+// so a second `npm test` re-checks only what changed (19 s -> about 3 s with no change here).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests, the example app and the scripts (the library itself is checked by jsii)',
-  steps: [{ exec: 'tsc --noEmit -p tsconfig.typecheck.json' }],
+  steps: [{ exec: 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/typecheck.tsbuildinfo -p tsconfig.typecheck.json' }],
 });
+// eslint's type-aware rules (no-floating-promises, return-await) read that same one program. With projen's
+// projectService every folder's tsconfig (lib, lib/handlers, test, bin, scripts, projenrc) got its own program, each
+// holding lib again: 29 s of lint, 15 s with one program.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', ['./tsconfig.typecheck.json']);
 project.testTask.prependSpawn(typecheck);
 project.addTask('test:unit', {
   description: 'Run the unit project only (construct tests, no rule packs or oracles)',
