@@ -523,11 +523,14 @@ export interface CaseResult {
   readonly summary: string[];
 }
 
-export function runCase(c: ChangeCase): CaseResult {
-  const changes = resourceChanges(c.before(), c.after());
+/** Runs a case; also returns the two templates it compared. */
+export function runCase(c: ChangeCase): CaseResult & { readonly before: CfnTemplate; readonly after: CfnTemplate } {
+  const before = c.before();
+  const after = c.after();
+  const changes = resourceChanges(before, after);
   const summary = [...new Set(changes.map((x) => `${x.type}: ${x.impact}`))].sort();
   const problems = changeProblems(changes).filter((p) => !(c.knownProblems ?? []).some((k) => k.test(p)));
-  return { c, changes, problems, summary };
+  return { c, changes, problems, summary, before, after };
 }
 
 /** What a replacement of this type costs, for the docs table. */
