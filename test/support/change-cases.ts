@@ -533,6 +533,26 @@ export function runCase(c: ChangeCase): CaseResult & { readonly before: CfnTempl
   return { c, changes, problems, summary, before, after };
 }
 
+/** A case's run as plain data, with the error it threw, if any (what {@link runAllCases} returns for each case). */
+export interface CaseOutcome {
+  readonly changes: ResourceChange[];
+  readonly problems: string[];
+  readonly summary: string[];
+  readonly error?: string;
+}
+
+/** Runs every case, in the order of {@link CASES}; for a worker thread (test/support/plain-node.ts). */
+export function runAllCases(): CaseOutcome[] {
+  return CASES.map((c) => {
+    try {
+      const { changes, problems, summary } = runCase(c);
+      return { changes, problems, summary };
+    } catch (e) {
+      return { changes: [], problems: [], summary: [], error: e instanceof Error ? e.stack ?? e.message : String(e) };
+    }
+  });
+}
+
 /** What a replacement of this type costs, for the docs table. */
 function replacementCost(type: string, construct: string): string {
   if (type === 'AWS::KafkaConnect::Connector') {
