@@ -161,14 +161,15 @@ new JsonFile(project, 'tsconfig.typecheck.json', {
   },
 });
 // Incremental: tsc keeps what it learned about unchanged files in node_modules/.cache (outside the package and git),
-// so a second `npm test` re-checks only what changed (19 s -> about 3 s with no change here).
+// so a second `npm test` re-checks only what changed (measured here: 9.5 s -> 6.5 s with no change; parsing the
+// aws-cdk-lib declarations is not saved).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests, the example app and the scripts (the library itself is checked by jsii)',
   steps: [{ exec: 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/typecheck.tsbuildinfo -p tsconfig.typecheck.json' }],
 });
 // eslint's type-aware rules (no-floating-promises, return-await) read that same one program. With projen's
 // projectService every folder's tsconfig (lib, lib/handlers, test, bin, scripts, projenrc) got its own program, each
-// holding lib again: 29 s of lint, 15 s with one program.
+// holding lib again: 29 s of lint, 17 s with one program.
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', ['./tsconfig.typecheck.json']);
 project.testTask.prependSpawn(typecheck);
