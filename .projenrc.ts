@@ -172,7 +172,16 @@ const typecheck = project.addTask('typecheck', {
 // holding lib again: 29 s of lint, 17 s with one program.
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', ['./tsconfig.typecheck.json']);
-project.testTask.prependSpawn(typecheck);
+// `npm test` runs the type check and eslint at the same time, before jest (scripts/run-together.js): each is one
+// single-threaded process building its own program of the repository (measured here: 14 s and 29 s one after the other,
+// 32 s together).
+const eslintStep = project.testTask.steps.findIndex((s) => s.spawn === 'eslint');
+if (eslintStep >= 0) {
+  project.testTask.removeStep(eslintStep);
+}
+project.testTask.prependExec(`node scripts/run-together.js ${typecheck.name} eslint`, {
+  name: 'typecheck and eslint, side by side',
+});
 project.addTask('test:unit', {
   description: 'Run the unit project only (construct tests, no rule packs or oracles)',
   // One worker per core: jest's default leaves one core idle, which `npm test` gives to the consumer test's package
