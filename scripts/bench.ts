@@ -10,7 +10,8 @@
  * 3. Scale: one stack, one cluster, 1 / 10 / 50 ClickHouse sinks that share what can be shared (plugin, worker
  *    configuration, security group, log group, alarm topic): resources and synth time added per connector, template
  *    size, and how many connectors fit under CloudFormation's 500-resource and 1 MB template limits.
- * 4. Wall time of `npm test` (with the slowest test files) and of the unit project alone (`npm run test:unit`).
+ * 4. Wall time of `npm test` (with the slowest test files), with the package build and with it cached, and of the unit
+ *    project alone (`npm run test:unit`).
  *
  * Ends with the five figures of issue #17 as one table.
  *
@@ -193,21 +194,40 @@ function measureScale(counts: number[]) {
   return { rows, perConnector, base, fit: Math.min(fitByResources, fitByBytes), fitByResources, fitByBytes };
 }
 
-function measureTests(): { seconds: number; slowest: string[]; unitSeconds: number; unitTests: number; summary: string } {
-  let start = process.hrtime.bigint();
-  const out = execSync('npm test 2>&1', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+interface TestRun {
+  readonly seconds: number;
+  readonly slowest: string[];
+  readonly summary: string;
+}
+
+/** One `npm test`, its output in .bench/<log>. */
+function npmTest(log: string, env: NodeJS.ProcessEnv = {}): TestRun {
+  const start = process.hrtime.bigint();
+  const out = execSync('npm test 2>&1', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  fs.writeFileSync(path.join(WORK, 'npm-test.log'), out);
+  fs.writeFileSync(path.join(WORK, log), out);
   const summary = fs.readFileSync(path.join(ROOT, 'test-reports', 'summary.json'), 'utf-8');
   const files = [...out.matchAll(/^PASS (?:\S+ )?(\S+\.test\.ts) \(([\d.]+) s\)/gm)].map((m) => ({ file: m[1], s: Number(m[2]) }));
   files.sort((a, b) => b.s - a.s);
-  start = process.hrtime.bigint();
+  return { seconds, slowest: files.slice(0, 3).map((f) => `${f.file} ${f.s.toFixed(1)} s`), summary };
+}
+
+/**
+ * `npm test` twice: first with the package build of the consumer test (PACKAGE_BUILD_CACHE=off: what a run after a
+ * change outside test/ does), then with the tarball that build left in the cache (a run after editing only tests).
+ * Then the unit project.
+ */
+function measureTests(): { built: TestRun; cached: TestRun; unitSeconds: number; unitTests: number } {
+  const built = npmTest('npm-test.log', { PACKAGE_BUILD_CACHE: 'off' });
+  const cached = npmTest('npm-test-cached.log');
+  const summary = cached.summary;
+  const start = process.hrtime.bigint();
   const unit = execSync('npx projen test:unit 2>&1', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
   const unitSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const unitTests = Number(/^Tests:.*?(\d+) total/m.exec(unit)?.[1] ?? NaN);
   // The unit run rewrites the summary; keep the one of npm test (both projects) for .ci/run's reader.
   fs.writeFileSync(path.join(ROOT, 'test-reports', 'summary.json'), summary);
-  return { seconds, slowest: files.slice(0, 3).map((f) => `${f.file} ${f.s.toFixed(1)} s`), unitSeconds, unitTests, summary };
+  return { built, cached, unitSeconds, unitTests };
 }
 
 function main(): void {
@@ -249,7 +269,9 @@ function main(): void {
 
   const tests = quick ? undefined : measureTests();
   if (tests) {
-    say(`| npm test wall time | ${tests.seconds.toFixed(0)} s (slowest: ${tests.slowest.join(', ')}; summary ${tests.summary}) | <= 120 s |`);
+    for (const [name, run] of [['with the package build', tests.built], ['package build cached', tests.cached]] as const) {
+      say(`| npm test wall time, ${name} | ${run.seconds.toFixed(0)} s (slowest: ${run.slowest.join(', ')}; summary ${run.summary}) | <= 120 s |`);
+    }
     say(`| unit project wall time (npm run test:unit, ${tests.unitTests} tests) | ${tests.unitSeconds.toFixed(0)} s | <= 30 s |`);
   }
 
@@ -260,7 +282,7 @@ function main(): void {
   say('| --- | --- | --- |');
   say(`| \`npx cdk synth\` example ÷ floor app (identical templates from raw CfnResources) | ${floorRatio.toFixed(2)} (${synth.example.toFixed(2)} s vs ${synth.floor.toFixed(2)} s) | <= 1.08 |`);
   say(`| example ÷ empty app (same CLI) | ${emptyRatio.toFixed(2)} (${synth.example.toFixed(2)} s vs ${synth.empty.toFixed(2)} s) | <= 1.25 |`);
-  say(`| \`npm test\` wall time | ${tests ? `${tests.seconds.toFixed(0)} s` : skipped} | <= 120 s |`);
+  say(`| \`npm test\` wall time | ${tests ? `${tests.built.seconds.toFixed(0)} s with the package build, ${tests.cached.seconds.toFixed(0)} s with it cached` : skipped} | <= 120 s |`);
   say(`| unit tests without the compliance suite | ${tests ? `${tests.unitSeconds.toFixed(0)} s` : skipped} | <= 30 s |`);
   say(`| estimated deploy critical path | ${paths.map((p) => `${p.stack} ${p.path.minutes.toFixed(1)} min (floor ${p.floor.minutes.toFixed(1)})`).join(', ')}: ${worst.path.minutes - worst.floor.minutes < 1e-9 ? 'at the floor' : `${(worst.path.minutes - worst.floor.minutes).toFixed(1)} min above the floor`} | at the floor |`);
   fs.writeFileSync(path.join(WORK, 'results.md'), `${lines.join('\n')}\n`);

@@ -10,9 +10,10 @@ import { checkAssembly, ContractReport, describeProblems, lambdaFunctionsIn } fr
 // every Lambda function of the consumer's cdk.out checked by the runtime-contract oracle. The other tests run the
 // TypeScript in lib/; only this one sees what the package ships.
 //
-// In a full `npm test` the jest global setup starts the build in the background (test/support/global-setup.js), on
-// the core the single jest worker leaves idle, and this test waits for it; run alone, it builds first.
-// Wall time on the 2-core machine: about 25 s run alone (the build dominates); in `npm test`, see the README.
+// In a full `npm test` the jest global setup starts the build in the background (test/support/global-setup.js), at
+// low priority, and this test waits for it; run alone, it builds first. Where nothing outside test/ changed since the
+// last successful build, the build takes that tarball from node_modules/.cache/package-build (the key and why it is
+// safe: build-package.js). Wall time on the 2-core machine run alone: about 25 s building, a few seconds cached.
 jest.setTimeout(300_000);
 
 const ROOT = path.join(__dirname, '..', '..');

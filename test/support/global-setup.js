@@ -2,10 +2,12 @@
 // 1. Bundles the deploy-time handlers into assets/handlers before any test file runs. The constructs (run from lib/
 //    by ts-jest) take their Lambda code from there, and the runtime-contract tests load those bundles, so a clean
 //    clone or an edited handler never tests a missing or stale bundle. Same options as the `bundle` task (~0.3 s).
-// 2. On a run of the whole compliance project (`npm test`), starts building the npm package for test/compliance/package-consumer.test.ts in
-//    the background, at low priority: the jsii compile (~15 s) fills the gaps the test workers leave instead of
-//    adding to the wall time. The test waits for $PACKAGE_BUILD_DIR/result.json; a targeted run of that
-//    test builds the package itself. global-teardown.js stops a build that is still running at the end.
+// 2. On a run of the whole compliance project (`npm test`), starts building the npm package for
+//    test/compliance/package-consumer.test.ts in the background, at low priority: the jsii compile (~19 s) fills the
+//    gaps the test workers leave instead of adding to the wall time, and is skipped where nothing the package is
+//    built from changed since the last build (see build-package.js). The test waits for
+//    $PACKAGE_BUILD_DIR/result.json; a targeted run of that test builds the package itself. global-teardown.js stops
+//    a build that is still running at the end.
 // 3. Gives the run one directory for the cloud assemblies of its test apps ($TEST_CDK_OUTDIR, see testApp in
 //    compliance.ts) and its temporary files ($TMPDIR), in memory where the machine offers it: every synthesis writes
 //    its templates and a copy of each asset (1.4 MB for the CDC setup handler), and every run used to leave them
