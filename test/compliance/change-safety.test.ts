@@ -26,7 +26,7 @@ const HOST = caseIndex('ClickHouse host name', (x) => x.change === 'ClickHouse h
 // The cases' synthesis and diffs run in a worker thread, outside jest's sandbox (see plain-node.ts); the worker loads
 // the same change-cases module, so its outcomes come in the order of CASES. It also diffs the CARRIED cases' whole
 // templates and returns the templates the negative controls edit (synthesized again in here, those seven tests took
-// 5.0 s of a whole-suite run; 1.5 s now, most of it loading the diff engine).
+// 5.0 s of a whole-suite run; 1.5 s now run alone, most of it loading the diff engine).
 let outcomes: CaseOutcome[];
 beforeAll(async () => {
   const options: RunAllCasesOptions = { wholeTemplates: CARRIED, templates: [WORKERS, KAFKA, HOST] };
