@@ -65,16 +65,22 @@ function fromCache(key, outDir) {
   }
 }
 
-/** Keeps the tarball of a successful build as the only cache entry. */
+/**
+ * Keeps the tarball of a successful build as the only cache entry. The entry is written beside the cache and renamed
+ * into place, so a run that reads the cache meanwhile finds a whole entry or none (and then builds).
+ */
 function toCache(key, result) {
+  const staging = `${cacheRoot}.${process.pid}`;
   try {
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(path.join(staging, key), { recursive: true });
+    fs.copyFileSync(result.tarball, path.join(staging, key, path.basename(result.tarball)));
+    fs.writeFileSync(path.join(staging, key, 'result.json'), JSON.stringify(result, null, 1));
     fs.rmSync(cacheRoot, { recursive: true, force: true });
-    const entry = path.join(cacheRoot, key);
-    fs.mkdirSync(entry, { recursive: true });
-    fs.copyFileSync(result.tarball, path.join(entry, path.basename(result.tarball)));
-    fs.writeFileSync(path.join(entry, 'result.json'), JSON.stringify(result, null, 1));
+    fs.renameSync(staging, cacheRoot);
   } catch {
     // no cache this time: the next run builds again
+    fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
