@@ -83,7 +83,6 @@ describe('negative controls', () => {
     for (const r of Object.values(t.Resources).filter((x) => x.Type === type)) {
       r.Properties[prop] = value;
     }
-    return t;
   };
 
   test('a worker configuration whose name does not change with its content collides', () => {

@@ -2,17 +2,17 @@
 // generated JavaScript's lines are not the TypeScript lines: a stack that names this file's TypeScript line was
 // mapped by jest, one that does not was not.
 interface Frame {
-  readonly file: string;
+  /** Line number in the file that ran. */
   readonly line: number;
 }
 
 /** The first frame of `stack` in this file. */
 function frameHere(stack: string | undefined): Frame {
-  const m = /\((\/[^)]*setup-env\.test\.ts):(\d+):\d+\)/.exec(stack ?? '');
+  const m = /\(\/[^)]*setup-env\.test\.ts:(\d+):\d+\)/.exec(stack ?? '');
   if (!m) {
     throw new Error(`no frame of this file in ${stack}`);
   }
-  return { file: m[1], line: Number(m[2]) };
+  return { line: Number(m[1]) };
 }
 
 test('an Error keeps jest\'s source mapping: its stack names the TypeScript line', () => {

@@ -8,12 +8,12 @@ process.env.CDK_VALIDATION = 'false';
 // the test's own line.
 Error.stackTraceLimit = 30;
 // Where aws-cdk-lib records a call stack as metadata (each `Validations.of(x).acknowledge()`, dozens per stack), it
-// captures it into a plain object (`Error.captureStackTrace({})`) and parses the frames. jest maps every frame of every
-// stack to the TypeScript sources, copying each call site as it goes; for these stacks, which no test reads, that was
-// 1.2 s of the Debezium test file's 10.9 s of CPU (the unit project: 55 s of CPU, from 58 s). Node formats a stack with the hook of the realm whose constructor
-// made the object, so this hook in the test's realm sees them first: it renders plain-object captures as V8 does, and
-// hands every Error to jest's hook in the outer realm (set up after this file runs), so failures still point at the
-// TypeScript lines.
+// captures it into a plain object (`Error.captureStackTrace({})`) and parses the frames. jest maps every frame of
+// every stack to the TypeScript sources, copying each call site as it goes; for these stacks, which no test reads,
+// that was 1.2 s of the Debezium test file's 10.9 s of CPU (the unit project: 55 s of CPU, from 58 s). Node formats
+// a stack with the hook of the realm whose constructor made the object, so this hook in the test's realm sees them
+// first: it renders plain-object captures as V8 does, and hands every Error to jest's hook in the outer realm (set
+// up after this file runs), so failures still point at the TypeScript lines.
 const outerError = (setTimeout.constructor as FunctionConstructor)('return Error')() as ErrorConstructor;
 Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]): string => {
   const jest = outerError.prepareStackTrace;
